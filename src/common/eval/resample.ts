@@ -1,0 +1,106 @@
+// The bootstrap core: resample reports with replacement and accumulate weighted per-report counts.
+// Reports are precomputed into a sparse list of count codes (CSR), so each resample only touches the
+// reports drawn and the cells that contribute, with no allocation per resample.
+import { mulberry32, randomIndex } from './prng'
+
+/** Per-report contributions: report r adds 1 to `counts[codes[k]]` for k in offsets[r]..offsets[r+1]. */
+export interface SparseContributions {
+  nReports: number
+  nCodes: number
+  offsets: Int32Array
+  codes: Int32Array
+}
+
+/** Build contributions by asking, for each report, which codes it adds to (-1 entries are skipped). */
+export function buildContributions(
+  nReports: number,
+  nCodes: number,
+  perCell: number,
+  codeOf: (report: number, cell: number) => number
+): SparseContributions {
+  const offsets = new Int32Array(nReports + 1)
+  let buf = new Int32Array(Math.max(16, nReports * 2))
+  let k = 0
+  for (let r = 0; r < nReports; r++) {
+    offsets[r] = k
+    for (let c = 0; c < perCell; c++) {
+      const code = codeOf(r, c)
+      if (code < 0) continue
+      if (k === buf.length) {
+        const next = new Int32Array(buf.length * 2)
+        next.set(buf)
+        buf = next
+      }
+      buf[k++] = code
+    }
+  }
+  offsets[nReports] = k
+  return { nReports, nCodes, offsets, codes: buf.subarray(0, k) }
+}
+
+export interface ResampleOptions {
+  /** Number of bootstrap resamples (at least 1,000 for reported intervals). */
+  resamples: number
+  seed: number
+}
+
+/**
+ * Runs `resamples` bootstrap replicates over reports. For each, `onResample(b, countsPerSource)` gets the
+ * weighted counts of every source (same drawn reports for all sources, which is what makes a paired
+ * bootstrap). The count arrays are reused between calls: read them, do not keep them.
+ */
+export function resampleCounts(
+  sources: SparseContributions[],
+  opts: ResampleOptions,
+  onResample: (b: number, counts: Int32Array[]) => void
+): void {
+  if (sources.length === 0) return
+  const n = sources[0].nReports
+  for (const s of sources) {
+    if (s.nReports !== n) throw new Error('resampleCounts: all sources must cover the same reports')
+  }
+  const rng = mulberry32(opts.seed)
+  const weights = new Int32Array(n)
+  const counts = sources.map((s) => new Int32Array(s.nCodes))
+  for (let b = 0; b < opts.resamples; b++) {
+    weights.fill(0)
+    for (let i = 0; i < n; i++) weights[randomIndex(rng, n)]++
+    for (let s = 0; s < sources.length; s++) {
+      const { offsets, codes } = sources[s]
+      const cnt = counts[s]
+      cnt.fill(0)
+      for (let r = 0; r < n; r++) {
+        const w = weights[r]
+        if (w === 0) continue
+        const end = offsets[r + 1]
+        for (let k = offsets[r]; k < end; k++) cnt[codes[k]] += w
+      }
+    }
+    onResample(b, counts)
+  }
+}
+
+export interface Interval {
+  low: number | null
+  high: number | null
+  /** Resamples in which the statistic was defined (e.g. a label with no positives drawn has no recall). */
+  defined: number
+}
+
+/** Percentile interval (linear interpolation between order statistics) over the defined (non-NaN) values. */
+export function percentileInterval(values: Float64Array, confidence: number): Interval {
+  let k = 0
+  const buf = new Float64Array(values.length)
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) buf[k++] = values[i]
+  if (k === 0) return { low: null, high: null, defined: 0 }
+  const sorted = buf.subarray(0, k).sort()
+  const alpha = (1 - confidence) / 2
+  return { low: quantileSorted(sorted, alpha), high: quantileSorted(sorted, 1 - alpha), defined: k }
+}
+
+export function quantileSorted(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.min(lo + 1, sorted.length - 1)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+}
