@@ -1,0 +1,53 @@
+// Writes a tiny random-weight llama GGUF model for tests and benchmarks:
+//   npm run make:tiny-model -- OUT.gguf [--dim 64] [--layers 2] [--heads N] [--heads-kv N] [--ff N]
+//                                       [--context N] [--seed N] [--type f16|f32]
+import { parseArgs } from 'node:util'
+import { writeTinyModel } from '../src/node/engines/llm/testing/tinyModel'
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    dim: { type: 'string' },
+    layers: { type: 'string' },
+    heads: { type: 'string' },
+    'heads-kv': { type: 'string' },
+    ff: { type: 'string' },
+    context: { type: 'string' },
+    seed: { type: 'string' },
+    type: { type: 'string' }
+  }
+})
+
+const out = positionals[0]
+if (!out) {
+  console.error('usage: npm run make:tiny-model -- OUT.gguf [--dim 64 --layers 2 --heads N --ff N --seed N --type f16|f32]')
+  process.exit(2)
+}
+const int = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`--${name} must be a positive integer, got "${v}"`)
+    process.exit(2)
+  }
+  return n
+}
+const type = (values.type ?? 'f16').toUpperCase()
+if (type !== 'F16' && type !== 'F32') {
+  console.error(`--type must be f16 or f32, got "${values.type}"`)
+  process.exit(2)
+}
+const info = writeTinyModel(out, {
+  dim: int('dim', values.dim),
+  layers: int('layers', values.layers),
+  heads: int('heads', values.heads),
+  headsKv: int('heads-kv', values['heads-kv']),
+  ff: int('ff', values.ff),
+  contextLength: int('context', values.context),
+  seed: values.seed === undefined ? undefined : Number(values.seed),
+  tensorType: type
+})
+console.log(
+  `wrote ${out}: ${info.dim}-dim, ${info.layers} layers, vocab ${info.vocabSize}, ` +
+    `${info.parameters} parameters, ${(info.bytes / 1024).toFixed(0)} KiB`
+)
