@@ -1,0 +1,117 @@
+// One entry point for every format: detect (unless forced), open the right reader, and a preview of the
+// first records with a suggested mapping for the wizard and the CLI.
+import {
+  applyMapping,
+  suggestMapping,
+  validateMapping,
+  type FieldMapping,
+  type ImportFormat,
+  type MapResult
+} from '../../common/import/mapping'
+import { openCsv } from './csv'
+import { detectFormat } from './detect'
+import { openFhir } from './fhir'
+import { openHl7 } from './hl7'
+import { openJson, openJsonl } from './json'
+import { openTxtDir } from './txt-dir'
+import { ImportFileError, type ReaderItem, type ReadOptions, type RecordSource, type SourceInfo } from './types'
+import { openXlsx } from './xlsx'
+
+/** Mapping that fits the fixed fields of HL7, FHIR and text-file records. */
+export function defaultMappingFor(format: ImportFormat): FieldMapping | undefined {
+  switch (format) {
+    case 'hl7':
+      return { idField: 'id', textField: 'text', meta: { studyDate: 'study_date', modality: 'modality', patientId: 'patient_id', accession: 'accession' } }
+    case 'fhir':
+      return { idField: 'id', textField: 'text', meta: { studyDate: 'study_date', modality: 'modality', patientId: 'patient_id', accession: 'accession' } }
+    case 'txt-dir':
+    case 'mimic':
+      return { idField: 'id', textField: 'text', meta: { patientId: 'patient_id' } }
+    default:
+      return undefined
+  }
+}
+
+export async function openSource(path: string, opts: ReadOptions = {}): Promise<RecordSource & { detection?: string }> {
+  let format = opts.format && opts.format !== 'auto' ? opts.format : undefined
+  let detection: string | undefined
+  if (!format) {
+    const d = await detectFormat(path)
+    format = d.format
+    detection = d.reason
+  }
+  let source: RecordSource
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+      source = await openCsv(path, opts, format)
+      break
+    case 'xlsx':
+      source = await openXlsx(path, opts)
+      break
+    case 'json':
+      source = await openJson(path, opts)
+      break
+    case 'jsonl':
+      source = await openJsonl(path, opts)
+      break
+    case 'hl7':
+      source = await openHl7(path, opts)
+      break
+    case 'fhir':
+      source = await openFhir(path, opts)
+      break
+    case 'txt-dir':
+      source = await openTxtDir(path, opts)
+      break
+    case 'mimic':
+      source = await openTxtDir(path, opts, true)
+      break
+    default:
+      throw new ImportFileError(path, `unknown format "${String(format)}".`)
+  }
+  if (detection) source.info.notes.unshift(`detected ${source.info.format}: ${detection}`)
+  return Object.assign(source, { detection })
+}
+
+export interface PreviewRow {
+  item: ReaderItem
+  mapped?: MapResult
+}
+
+export interface Preview {
+  info: SourceInfo
+  suggested: FieldMapping
+  /** Problems of the given (or suggested) mapping against the fields. */
+  mappingProblems: string[]
+  rows: PreviewRow[]
+}
+
+/** The first `limit` items of a source, mapped with the given mapping (or the suggested one). */
+export async function previewSource(
+  path: string,
+  opts: ReadOptions & { mapping?: FieldMapping; limit?: number } = {}
+): Promise<Preview> {
+  const source = await openSource(path, opts)
+  const limit = opts.limit ?? 20
+  const items: ReaderItem[] = []
+  outer: for await (const batch of source.batches()) {
+    for (const it of batch) {
+      items.push(it)
+      if (items.length >= limit) break outer
+    }
+  }
+  const samples = items.filter((i) => i.kind === 'record').map((i) => (i as Extract<ReaderItem, { kind: 'record' }>).fields)
+  const suggested = defaultMappingFor(source.info.format) ?? suggestMapping(source.info.fields, samples)
+  const mapping = opts.mapping ?? suggested
+  const problems = validateMapping(mapping, source.info.fields)
+  return {
+    info: source.info,
+    suggested,
+    mappingProblems: problems,
+    rows: items.map((item) => ({
+      item,
+      mapped: item.kind === 'record' && problems.length === 0 ? applyMapping(item.fields, mapping) : undefined
+    }))
+  }
+}

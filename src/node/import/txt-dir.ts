@@ -1,0 +1,115 @@
+// A folder of .txt reports (recursive, sorted so re-runs see the same order), or one .txt file.
+// The MIMIC-CXR layout files/pNN/pNNNNNNNN/sNNNNNNNN.txt gives patient and study ids.
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, join, relative, sep } from 'node:path'
+import { decodeBuffer, REPLACEMENT_CHAR } from './decode'
+import { ImportFileError, clipRaw, type ReaderItem, type ReadOptions, type RecordSource } from './types'
+
+export const TXT_FIELDS = ['id', 'text', 'file', 'patient_id', 'study_id']
+const MAX_REPORT_BYTES = 16 * 1024 * 1024
+const MIMIC_RE = /(?:^|\/)p(\d{2})\/p(\d{8})\/s(\d{8})\.txt$/i
+
+export function mimicIds(relPath: string): { patientId: string; studyId: string } | undefined {
+  const m = MIMIC_RE.exec(relPath.split(sep).join('/'))
+  if (!m || !m[2].startsWith(m[1])) return undefined
+  return { patientId: m[2], studyId: m[3] }
+}
+
+interface Listing {
+  files: Array<{ path: string; size: number }>
+  ignored: number
+}
+
+async function walk(root: string, listing: Listing): Promise<void> {
+  const entries = await readdir(root, { withFileTypes: true })
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const e of entries) {
+    const p = join(root, e.name)
+    if (e.isDirectory()) await walk(p, listing)
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.txt')) listing.files.push({ path: p, size: (await stat(p)).size })
+    else if (e.isFile() && !e.name.startsWith('.')) listing.ignored++
+  }
+}
+
+export async function openTxtDir(path: string, opts: ReadOptions = {}, mimic?: boolean): Promise<RecordSource> {
+  const st = await stat(path)
+  const listing: Listing = { files: [], ignored: 0 }
+  const root = st.isDirectory() ? path : join(path, '..')
+  if (st.isDirectory()) await walk(path, listing)
+  else listing.files.push({ path, size: st.size })
+  if (listing.files.length === 0) {
+    throw new ImportFileError(
+      path,
+      `no .txt files in this folder${listing.ignored ? ` (${listing.ignored} other files ignored)` : ''}.`,
+      'Choose a folder that contains one .txt file per report.'
+    )
+  }
+  const rel = (p: string) => relative(root, p).split(sep).join('/')
+  const isMimic = mimic ?? listing.files.some((f) => mimicIds(rel(f.path)) !== undefined)
+  const notes: string[] = []
+  if (listing.ignored) notes.push(`${listing.ignored} files that are not .txt were ignored`)
+  let read = 0
+  return {
+    info: {
+      path,
+      format: isMimic ? 'mimic' : 'txt-dir',
+      notes,
+      fields: TXT_FIELDS,
+      totalBytes: listing.files.reduce((a, f) => a + f.size, 0)
+    },
+    bytesRead: () => read,
+    async *batches() {
+      read = 0
+      const skip = opts.skip ?? 0
+      let batch: ReaderItem[] = []
+      const encodingsSeen = new Set<string>()
+      for (let i = 0; i < listing.files.length; i++) {
+        const f = listing.files[i]
+        read += f.size
+        if (i < skip) continue
+        const r = rel(f.path)
+        const loc = { file: f.path, record: i + 1 }
+        if (f.size > MAX_REPORT_BYTES) {
+          batch.push({ kind: 'error', code: 'malformed', reason: `the file is ${f.size} bytes, too large to be one report`, loc })
+        } else {
+          const buf = await readFile(f.path)
+          const { text, guess } = decodeBuffer(buf, opts.encoding)
+          if (guess.note && !encodingsSeen.has(guess.encoding)) {
+            encodingsSeen.add(guess.encoding)
+            notes.push(`${r}: ${guess.note}`)
+          }
+          const ids = mimicIds(r)
+          if (isMimic && !ids) {
+            batch.push({
+              kind: 'error',
+              code: 'malformed',
+              reason: `${r} is not in the MIMIC-CXR layout pNN/pNNNNNNNN/sNNNNNNNN.txt; import the folder as plain text files instead`,
+              loc,
+              raw: clipRaw(text)
+            })
+          } else if (guess.encoding !== 'windows-1252' && text.includes(REPLACEMENT_CHAR)) {
+            batch.push({
+              kind: 'error',
+              code: 'undecodable',
+              reason: `contains bytes that are not valid ${guess.encoding.toUpperCase()}; re-save it as UTF-8 or choose the Windows-1252 encoding`,
+              loc,
+              raw: clipRaw(text)
+            })
+          } else {
+            const id = ids ? ids.studyId : st.isDirectory() ? r.replace(/\.txt$/i, '') : basename(r).replace(/\.txt$/i, '')
+            batch.push({
+              kind: 'record',
+              fields: { id, text, file: r, patient_id: ids?.patientId ?? '', study_id: ids?.studyId ?? '' },
+              loc
+            })
+          }
+        }
+        if (batch.length >= 256) {
+          yield batch
+          batch = []
+        }
+      }
+      if (batch.length) yield batch
+    }
+  }
+}

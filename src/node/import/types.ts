@@ -1,0 +1,97 @@
+// What every format reader yields: records with their location, or per-record errors (never thrown).
+// A file that cannot be read as a report source at all throws one ImportFileError instead.
+import { AppError } from '../../common/errors'
+import type { ImportFormat, RecordFields, RejectCode } from '../../common/import/mapping'
+
+export interface RecordLocation {
+  /** Path of the file the record came from (for folders: the .txt file). */
+  file: string
+  /** 1-based line where the record starts, when the format has lines. */
+  line?: number
+  /** 1-based record number within the file (data rows, array elements, messages, ...). */
+  record: number
+  /** Spreadsheet sheet name, for xlsx. */
+  sheet?: string
+}
+
+export interface RecordItem {
+  kind: 'record'
+  fields: RecordFields
+  loc: RecordLocation
+}
+
+export interface ErrorItem {
+  kind: 'error'
+  code: RejectCode
+  /** What is wrong with this record and, where useful, what to do. */
+  reason: string
+  loc: RecordLocation
+  /** The raw input of the record (possibly truncated), kept so nothing is lost. */
+  raw?: string
+}
+
+export type ReaderItem = RecordItem | ErrorItem
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+
+export interface ReadOptions {
+  /** Force a format instead of detecting it. */
+  format?: ImportFormat | 'auto'
+  /** Force an encoding instead of detecting it. */
+  encoding?: TextEncoding
+  /** CSV: force the delimiter. */
+  delimiter?: string
+  /** CSV/xlsx: force whether the first row is a header. */
+  hasHeader?: boolean
+  /** xlsx: sheet name (default: the first sheet). */
+  sheet?: string
+  /** Skip the first N items (records and errors) of the file: resume after a checkpoint. */
+  skip?: number
+}
+
+/** Facts a reader found out about its file, shown in the wizard and the summary. */
+export interface SourceInfo {
+  path: string
+  format: ImportFormat
+  encoding?: TextEncoding
+  /** e.g. "file is not valid UTF-8; decoded as Windows-1252". */
+  notes: string[]
+  delimiter?: string
+  hasHeader?: boolean
+  /** Field names records carry (columns, or the fixed fields of HL7/FHIR/txt records). */
+  fields: string[]
+  totalBytes: number
+}
+
+/**
+ * An opened source: its facts and its items, streamed in small batches (one batch per decoded chunk,
+ * which keeps per-record async overhead out of the hot path). `bytesRead` grows as batches are read.
+ */
+export interface RecordSource {
+  info: SourceInfo
+  bytesRead(): number
+  batches(): AsyncIterable<ReaderItem[]>
+}
+
+/** The items of a source one by one. */
+export async function* records(source: RecordSource): AsyncGenerator<ReaderItem> {
+  for await (const batch of source.batches()) yield* batch
+}
+
+/** A whole file refused: not a report source, unreadable, or the wrong format. */
+export class ImportFileError extends AppError {
+  constructor(
+    readonly file: string,
+    message: string,
+    hint?: string
+  ) {
+    super('invalid_input', `${file}: ${message}`, hint)
+    this.name = 'ImportFileError'
+  }
+}
+
+/** Keep raw input of rejected records bounded in memory and in the error file. */
+export const MAX_RAW = 20_000
+export function clipRaw(s: string): string {
+  return s.length > MAX_RAW ? s.slice(0, MAX_RAW) + `… [${s.length - MAX_RAW} more characters]` : s
+}
