@@ -20,6 +20,17 @@ describe('label alignment', () => {
     expect(() => alignLabels(['A'], ['B'], { mapping: { Z: 'B' } })).toThrow(/"Z" is not a label of the prediction/)
     expect(() => alignLabels(['A'], ['B'], { mapping: { A: 'Q' } })).toThrow(/"Q" is not a label of the reference/)
   })
+
+  it('uses the known synonyms of the label sets, after stricter matches', () => {
+    const a = alignLabels(['Effusion', 'Infiltration', 'Mass'], ['Pleural Effusion', 'Infiltrates', 'Lung Mass', 'Mass'])
+    expect(a.pairs.map((p) => [p.pred, p.ref, p.how])).toEqual([
+      ['Effusion', 'Pleural Effusion', 'synonym'],
+      ['Infiltration', 'Infiltrates', 'synonym'],
+      ['Mass', 'Mass', 'exact']
+    ])
+    expect(a.unmatchedRef).toEqual(['Lung Mass'])
+    expect(alignLabels(['Effusion'], ['Pleural Effusion'], { synonyms: false }).unmatchedPred).toEqual(['Effusion'])
+  })
 })
 
 describe('report alignment', () => {

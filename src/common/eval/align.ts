@@ -1,6 +1,7 @@
 // Aligning two sources before evaluation: labels matched across label sets (exact name, normalised
 // name, or an explicit mapping such as Effusion -> Pleural Effusion) and reports restricted to the ones
 // both sources cover.
+import { sameLabel } from '../labelsets/names'
 import { emptyMatrix, type StateMatrix } from './states'
 
 /** Explicit mapping: prediction label name -> reference label name. */
@@ -11,7 +12,7 @@ export interface LabelPair {
   ref: string
   /** Name shown in results: the reference's. */
   label: string
-  how: 'exact' | 'normalised' | 'mapping'
+  how: 'exact' | 'normalised' | 'synonym' | 'mapping'
 }
 
 export interface LabelAlignment {
@@ -28,7 +29,7 @@ export function defaultNormalise(name: string): string {
 export function alignLabels(
   predLabels: readonly string[],
   refLabels: readonly string[],
-  opts: { mapping?: LabelMapping; normalise?: (name: string) => string } = {}
+  opts: { mapping?: LabelMapping; normalise?: (name: string) => string; synonyms?: boolean } = {}
 ): LabelAlignment {
   const normalise = opts.normalise ?? defaultNormalise
   const mapping = opts.mapping ?? {}
@@ -42,33 +43,27 @@ export function alignLabels(
   }
   const usedRef = new Set<string>()
   const pairs: LabelPair[] = []
-  const unmatchedPred: string[] = []
-  const refByNorm = new Map<string, string>()
-  for (const r of refLabels) if (!refByNorm.has(normalise(r))) refByNorm.set(normalise(r), r)
-  // Explicit mappings first so they win over a coincidental name match.
-  const pending: string[] = []
-  for (const p of predLabels) {
-    const r = mapping[p]
-    if (r !== undefined && !usedRef.has(r)) {
-      pairs.push({ pred: p, ref: r, label: r, how: 'mapping' })
-      usedRef.add(r)
-    } else pending.push(p)
-  }
-  for (const p of pending) {
-    if (refLabels.includes(p) && !usedRef.has(p)) {
-      pairs.push({ pred: p, ref: p, label: p, how: 'exact' })
-      usedRef.add(p)
-      continue
+  let pending = [...predLabels]
+  // Passes from strictest to loosest, so a looser match never takes a label a stricter one wants:
+  // explicit mapping, exact name, normalised name, then known synonyms (Effusion = Pleural Effusion).
+  const pass = (how: LabelPair['how'], find: (p: string) => string | undefined) => {
+    const left: string[] = []
+    for (const p of pending) {
+      const r = find(p)
+      if (r !== undefined && !usedRef.has(r)) {
+        pairs.push({ pred: p, ref: r, label: r, how })
+        usedRef.add(r)
+      } else left.push(p)
     }
-    const r = refByNorm.get(normalise(p))
-    if (r !== undefined && !usedRef.has(r)) {
-      pairs.push({ pred: p, ref: r, label: r, how: 'normalised' })
-      usedRef.add(r)
-    } else unmatchedPred.push(p)
+    pending = left
   }
+  pass('mapping', (p) => mapping[p])
+  pass('exact', (p) => (refLabels.includes(p) ? p : undefined))
+  pass('normalised', (p) => refLabels.find((r) => !usedRef.has(r) && normalise(r) === normalise(p)))
+  if (opts.synonyms !== false) pass('synonym', (p) => refLabels.find((r) => !usedRef.has(r) && sameLabel(p, r)))
   // Results follow the reference's label order.
   pairs.sort((x, y) => refLabels.indexOf(x.ref) - refLabels.indexOf(y.ref))
-  return { pairs, unmatchedPred, unmatchedRef: refLabels.filter((r) => !usedRef.has(r)) }
+  return { pairs, unmatchedPred: pending, unmatchedRef: refLabels.filter((r) => !usedRef.has(r)) }
 }
 
 /** A source's labels as a matrix over its own report ids (ascending or any order, unique). */
