@@ -1,0 +1,159 @@
+// Compiles a label set (lexicon concepts + the label set's own terms) and the context rules into token
+// tries, once per label-set version. Matching then costs a few map look-ups per token.
+import { conceptsForLabel } from '../lexicon/label-concepts'
+import type { LexiconTerm } from '../lexicon/types'
+import { normaliseLabelName } from '../labelsets/names'
+import type { LabelSetDefinition } from '../types'
+import { DEFAULT_CONTEXT_RULES } from './context-rules'
+import { tokenizePhrase } from './tokenize'
+import { newTrieNode, trieInsert, type TrieNode } from './trie'
+import type { ContextRule } from './types'
+
+/** Largest number of tokens between the two parts of a gap term ("heart ... enlarged"). */
+export const MAX_GAP = 6
+
+export const enum TermKind {
+  Term = 0,
+  Exclusion = 1,
+  Anatomy = 2
+}
+
+export interface TermEntry {
+  /** Shown as the rule of a mention, e.g. 'lexicon:pleural_effusion "pleural effusion"'. */
+  id: string
+  concept: number
+  kind: TermKind
+  uncertain: boolean
+  /** Head length in tokens. */
+  length: number
+  /** Tail tokens of a gap term, else null. */
+  tail: string[] | null
+}
+
+export interface CompiledConcept {
+  id: string
+  /** Indices into `labels` that this concept feeds. */
+  labels: number[]
+}
+
+export interface CompiledLabelSet {
+  slug: string
+  version: number
+  labels: string[]
+  /** Index of the "No Finding" label when the set uses CheXpert aggregation, else -1. */
+  noFindingIndex: number
+  /** Labels that do not prevent "No Finding" (CheXpert: Support Devices). */
+  noFindingIgnores: boolean[]
+  concepts: CompiledConcept[]
+  terms: TermEntry[]
+  termTrie: TrieNode
+  rules: ContextRule[]
+  /** Triggers for finding mentions (finding rules, pseudo, terminators). */
+  findingTrie: TrieNode
+  /** Triggers for anatomy mentions (normal statements, pseudo, terminators). */
+  anatomyTrie: TrieNode
+}
+
+/** Expands "effusion[s]" into "effusion" and "effusions" (any number of optional suffixes). */
+export function expandPhrase(phrase: string): string[] {
+  const m = /^(.*?)\[([^\]]*)\](.*)$/.exec(phrase)
+  if (!m) return [phrase]
+  return [...expandPhrase(m[1] + m[3]), ...expandPhrase(m[1] + m[2] + m[3])]
+}
+
+export interface CompileOptions {
+  version?: number
+  rules?: readonly ContextRule[]
+}
+
+export function compileLabelSet(set: LabelSetDefinition, options: CompileOptions = {}): CompiledLabelSet {
+  const labels = set.labels.map((l) => l.name)
+  const noFindingIndex =
+    set.aggregation === 'chexpert' ? labels.findIndex((l) => normaliseLabelName(l) === 'nofinding') : -1
+  const ignores = new Set(['supportdevices', 'supportdevice'])
+  const compiled: CompiledLabelSet = {
+    slug: set.slug,
+    version: options.version ?? 1,
+    labels,
+    noFindingIndex,
+    noFindingIgnores: labels.map((l) => ignores.has(normaliseLabelName(l))),
+    concepts: [],
+    terms: [],
+    termTrie: newTrieNode(),
+    rules: [...(options.rules ?? DEFAULT_CONTEXT_RULES)],
+    findingTrie: newTrieNode(),
+    anatomyTrie: newTrieNode()
+  }
+
+  const conceptIndex = new Map<string, number>()
+  const addTerm = (concept: number, conceptId: string, term: LexiconTerm, kind: TermKind): void => {
+    const phrase = typeof term === 'string' ? term : term.phrase
+    const uncertain = typeof term !== 'string' && term.state === 'uncertain'
+    for (const variant of expandPhrase(phrase)) {
+      const [headText, tailText] = variant.split(/\s*\.\.\.\s*/)
+      const head = tokenizePhrase(headText)
+      const tail = tailText !== undefined ? tokenizePhrase(tailText) : null
+      if (head.length === 0 || (tail && tail.length === 0)) continue
+      const entry: TermEntry = {
+        id: `${kind === TermKind.Anatomy ? 'anatomy' : kind === TermKind.Exclusion ? 'exclusion' : 'lexicon'}:${conceptId} "${variant}"`,
+        concept,
+        kind,
+        uncertain,
+        length: head.length,
+        tail
+      }
+      compiled.terms.push(entry)
+      trieInsert(compiled.termTrie, head, compiled.terms.length - 1)
+    }
+  }
+  const conceptFor = (id: string, labelIdx: number): number | undefined => {
+    const existing = conceptIndex.get(id)
+    if (existing !== undefined) {
+      if (!compiled.concepts[existing].labels.includes(labelIdx)) compiled.concepts[existing].labels.push(labelIdx)
+      return undefined // terms already added
+    }
+    compiled.concepts.push({ id, labels: [labelIdx] })
+    conceptIndex.set(id, compiled.concepts.length - 1)
+    return compiled.concepts.length - 1
+  }
+
+  set.labels.forEach((label, li) => {
+    if (li === noFindingIndex) return
+    for (const concept of conceptsForLabel(set, label)) {
+      const ci = conceptFor(concept.id, li)
+      if (ci === undefined) continue
+      for (const t of concept.terms) addTerm(ci, concept.id, t, TermKind.Term)
+      for (const t of concept.exclusions ?? []) addTerm(ci, concept.id, t, TermKind.Exclusion)
+      for (const t of concept.anatomy ?? []) addTerm(ci, concept.id, t, TermKind.Anatomy)
+    }
+    if (label.terms?.length || label.exclusions?.length) {
+      const id = `label:${label.name}`
+      const ci = conceptFor(id, li)
+      if (ci !== undefined) {
+        for (const t of label.terms ?? []) addTerm(ci, id, t, TermKind.Term)
+        for (const t of label.exclusions ?? []) addTerm(ci, id, t, TermKind.Exclusion)
+      }
+    }
+  })
+
+  compiled.rules.forEach((rule, ri) => {
+    const tokens = tokenizePhrase(rule.phrase)
+    if (tokens.length === 0) return
+    const shared = rule.category === 'pseudo' || rule.category === 'terminator'
+    if (shared || rule.target !== 'anatomy') trieInsert(compiled.findingTrie, tokens, ri)
+    if (shared || rule.target === 'anatomy') trieInsert(compiled.anatomyTrie, tokens, ri)
+  })
+  return compiled
+}
+
+const cache = new WeakMap<LabelSetDefinition, CompiledLabelSet>()
+
+/** Compiles once per label-set object (a new version is a new object). */
+export function compiledFor(set: LabelSetDefinition & { version?: number }): CompiledLabelSet {
+  let c = cache.get(set)
+  if (!c) {
+    c = compileLabelSet(set, { version: set.version })
+    cache.set(set, c)
+  }
+  return c
+}
