@@ -1,0 +1,283 @@
+// Evaluation over the store: prediction source(s) against a reference source on the reports they all
+// cover, with label sets aligned; agreement between two sources; the reports behind one cell.
+import {
+  agreement,
+  alignLabels,
+  commonReportIds,
+  compareSources,
+  CODE_STATE,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_RESAMPLES,
+  DEFAULT_SEED,
+  outcomeMatrix,
+  OUTCOME_NAMES,
+  selectRows,
+  type AgreementResult,
+  type ComparisonResult,
+  type LabelMapping,
+  type LabelPair,
+  type OutcomeName,
+  type UncertainPolicy
+} from '../../common/eval'
+import { AppError } from '../../common/errors'
+import type { Evidence, LabelState } from '../../common/types'
+import type { Db } from '../store/db'
+import { loadSource, sourceProvenance, type LoadedSource } from './load-source'
+import type { EvaluationReportInput, SourceProvenance } from './report-html'
+
+export interface EvaluateRequest {
+  /** One or more prediction sources (name or id); with several, the first is the baseline of the differences. */
+  pred: Array<string | number>
+  ref: string | number
+  uncertain: UncertainPolicy
+  /** Prediction label name -> reference label name, for names the automatic matching does not pair. */
+  mapping?: LabelMapping
+  resamples?: number
+  seed?: number
+  confidence?: number
+}
+
+export interface StoreEvaluation {
+  nReports: number
+  labels: string[]
+  reference: SourceProvenance
+  predictions: SourceProvenance[]
+  /** Per prediction source: how its labels were paired with the reference's. */
+  labelPairs: LabelPair[][]
+  unmatchedPred: string[][]
+  /** Reference labels left out because at least one prediction source has no counterpart. */
+  unmatchedRef: string[]
+  coverage: { reference: number; predictions: number[] }
+  settings: { uncertain: UncertainPolicy; resamples: number; seed: number; confidence: number }
+  comparison: ComparisonResult
+}
+
+interface Prepared {
+  ref: LoadedSource
+  preds: LoadedSource[]
+  pairs: LabelPair[][]
+  unmatchedPred: string[][]
+  labels: string[]
+  unmatchedRef: string[]
+  reportIds: number[]
+}
+
+function prepare(db: Db, predRefs: Array<string | number>, refRef: string | number, mapping: LabelMapping = {}): Prepared {
+  if (predRefs.length === 0) {
+    throw new AppError('invalid_input', 'No prediction source was given.', 'Choose at least one source to evaluate.')
+  }
+  const ref = loadSource(db, refRef)
+  const preds = predRefs.map((p) => loadSource(db, p))
+  for (const [p, r] of Object.entries(mapping)) {
+    if (!preds.some((s) => s.labels.includes(p))) {
+      throw new AppError(
+        'invalid_input',
+        `Label mapping names "${p}", which no prediction source has.`,
+        `Labels of ${preds[0].info.name}: ${preds[0].labels.join(', ')}.`
+      )
+    }
+    if (!ref.labels.includes(r)) {
+      throw new AppError(
+        'invalid_input',
+        `Label mapping names "${r}", which the reference source ${ref.info.name} does not have.`,
+        `Reference labels: ${ref.labels.join(', ')}.`
+      )
+    }
+  }
+  const alignments = preds.map((p) => {
+    const own = Object.fromEntries(Object.entries(mapping).filter(([k]) => p.labels.includes(k)))
+    return alignLabels(p.labels, ref.labels, { mapping: own })
+  })
+  const labels = ref.labels.filter((r) => alignments.every((a) => a.pairs.some((x) => x.ref === r)))
+  if (labels.length === 0) {
+    throw new AppError(
+      'invalid_input',
+      `No label of the reference ${ref.info.name} has a counterpart in ${preds.map((p) => p.info.name).join(', ')}.`,
+      'Give a label mapping (prediction label -> reference label), e.g. --map "Effusion=Pleural Effusion".'
+    )
+  }
+  const reportIds = commonReportIds([ref.data.reportIds, ...preds.map((p) => p.data.reportIds)])
+  return {
+    ref,
+    preds,
+    pairs: alignments.map((a) => a.pairs.filter((x) => labels.includes(x.ref))),
+    unmatchedPred: alignments.map((a) => a.unmatchedPred),
+    labels,
+    unmatchedRef: ref.labels.filter((r) => !labels.includes(r)),
+    reportIds
+  }
+}
+
+function predColumns(p: Prepared, s: number): string[] {
+  return p.labels.map((r) => p.pairs[s].find((x) => x.ref === r)!.pred)
+}
+
+function settingsOf(req: { uncertain: UncertainPolicy; resamples?: number; seed?: number; confidence?: number }) {
+  return {
+    uncertain: req.uncertain,
+    resamples: req.resamples ?? DEFAULT_RESAMPLES,
+    seed: req.seed ?? DEFAULT_SEED,
+    confidence: req.confidence ?? DEFAULT_CONFIDENCE
+  }
+}
+
+export function evaluateSources(db: Db, req: EvaluateRequest): StoreEvaluation {
+  const p = prepare(db, req.pred, req.ref, req.mapping)
+  const settings = settingsOf(req)
+  const refM = selectRows(p.ref.data, p.reportIds, p.labels, p.labels)
+  const predMs = p.preds.map((s, i) => selectRows(s.data, p.reportIds, p.labels, predColumns(p, i)))
+  let comparison: ComparisonResult
+  try {
+    comparison = compareSources(predMs, refM, settings)
+  } catch (err) {
+    throw new AppError('invalid_input', (err as Error).message, 'Check --resamples (a whole number >= 0) and the confidence level.')
+  }
+  return {
+    nReports: p.reportIds.length,
+    labels: p.labels,
+    reference: sourceProvenance(db, p.ref.info),
+    predictions: p.preds.map((s) => sourceProvenance(db, s.info)),
+    labelPairs: p.pairs,
+    unmatchedPred: p.unmatchedPred,
+    unmatchedRef: p.unmatchedRef,
+    coverage: { reference: p.ref.data.reportIds.length, predictions: p.preds.map((s) => s.data.reportIds.length) },
+    settings,
+    comparison
+  }
+}
+
+/** Inputs of the HTML report for a store evaluation (plus agreement of the first two sources, if asked). */
+export function reportInput(
+  ev: StoreEvaluation,
+  extra: { generatedAt?: string; workspace?: string; appVersion?: string; title?: string; agreement?: AgreementResult } = {}
+): EvaluationReportInput {
+  const notes: string[] = [
+    `The reference ${ev.reference.name} covers ${ev.coverage.reference} reports.`,
+    ...ev.predictions.map((p, i) => `${p.name} covers ${ev.coverage.predictions[i]} reports.`)
+  ]
+  const pairs = ev.labelPairs.flatMap((ps, i) =>
+    ps.filter((x) => x.how !== 'exact').map((x) => ({ ...x, pred: ev.predictions.length > 1 ? `${ev.predictions[i].name}: ${x.pred}` : x.pred }))
+  )
+  return {
+    title: extra.title,
+    generatedAt: extra.generatedAt ?? new Date().toISOString(),
+    workspace: extra.workspace,
+    appVersion: extra.appVersion,
+    data: {
+      nReports: ev.nReports,
+      notes,
+      labelPairs: [...pairs, ...ev.labels.filter((l) => !pairs.some((x) => x.ref === l)).map((l) => ({ pred: l, ref: l, label: l, how: 'exact' as const }))],
+      unmatchedPred: [...new Set(ev.unmatchedPred.flat())],
+      unmatchedRef: ev.unmatchedRef
+    },
+    settings: ev.settings,
+    reference: ev.reference,
+    predictions: ev.predictions,
+    comparison: ev.comparison,
+    agreement: extra.agreement
+  }
+}
+
+export interface AgreementRequest {
+  a: string | number
+  b: string | number
+  uncertain: UncertainPolicy
+  /** Label name in A -> label name in B. */
+  mapping?: LabelMapping
+  resamples?: number
+  seed?: number
+  confidence?: number
+}
+
+export interface StoreAgreement extends AgreementResult {
+  a: SourceProvenance
+  b: SourceProvenance
+  labelPairs: LabelPair[]
+}
+
+/** Agreement (percent, Cohen's kappa binary and 4-state) between two sources, no reference needed. */
+export function agreementBetween(db: Db, req: AgreementRequest): StoreAgreement {
+  const p = prepare(db, [req.a], req.b, req.mapping)
+  const s = settingsOf(req)
+  const bM = selectRows(p.ref.data, p.reportIds, p.labels, p.labels)
+  const aM = selectRows(p.preds[0].data, p.reportIds, p.labels, predColumns(p, 0))
+  const res = agreement(aM, bM, s)
+  return { ...res, a: sourceProvenance(db, p.preds[0].info), b: sourceProvenance(db, p.ref.info), labelPairs: p.pairs[0] }
+}
+
+export interface CasesRequest {
+  pred: string | number
+  ref: string | number
+  uncertain: UncertainPolicy
+  mapping?: LabelMapping
+  /** Reference label name. */
+  label: string
+  outcome: OutcomeName
+  /** Restrict to the reports covered by these other sources too (so the list matches a comparison table). */
+  alsoCoveredBy?: Array<string | number>
+  limit?: number
+  offset?: number
+}
+
+export interface CaseItem {
+  reportId: number
+  reportKey: string
+  predState: LabelState
+  refState: LabelState
+  predEvidence: Evidence[]
+  refEvidence: Evidence[]
+  /** The first characters of the report, for the list. */
+  preview: string
+}
+
+export interface CasesResult {
+  label: string
+  outcome: OutcomeName
+  total: number
+  items: CaseItem[]
+}
+
+/** The reports behind one cell of the results (e.g. the false positives of Pneumonia). */
+export function casesOf(db: Db, req: CasesRequest): CasesResult {
+  if (!OUTCOME_NAMES.includes(req.outcome)) {
+    throw new AppError('invalid_input', `Unknown outcome "${req.outcome}".`, `Use one of ${OUTCOME_NAMES.join(', ')}.`)
+  }
+  const p = prepare(db, [req.pred, ...(req.alsoCoveredBy ?? [])], req.ref, req.mapping)
+  const l = p.labels.indexOf(req.label)
+  if (l < 0) {
+    throw new AppError('not_found', `Label "${req.label}" is not among the evaluated labels.`, `Evaluated labels: ${p.labels.join(', ')}.`)
+  }
+  const predLabel = predColumns(p, 0)[l]
+  const refM = selectRows(p.ref.data, p.reportIds, [req.label], [req.label])
+  const predM = selectRows(p.preds[0].data, p.reportIds, [req.label], [predLabel])
+  const out = outcomeMatrix(predM, refM, req.uncertain)
+  const code = OUTCOME_NAMES.indexOf(req.outcome)
+  const rows: number[] = []
+  for (let i = 0; i < out.length; i++) if (out[i] === code) rows.push(i)
+  const offset = Math.max(0, req.offset ?? 0)
+  const limit = Math.min(1000, Math.max(1, req.limit ?? 100))
+  const page = rows.slice(offset, offset + limit)
+  const reportStmt = db.prepare('SELECT report_key AS reportKey, substr(text, 1, 240) AS preview FROM reports WHERE id = ?')
+  const evStmt = db.prepare(
+    `SELECT sl.evidence_json FROM source_labels sl JOIN labels lb ON lb.id = sl.label_id
+     WHERE sl.source_id = ? AND sl.report_id = ? AND lb.name = ?`
+  ).pluck()
+  const evidence = (sourceId: number, reportId: number, name: string): Evidence[] => {
+    const j = evStmt.get(sourceId, reportId, name) as string | null | undefined
+    return j ? (JSON.parse(j) as Evidence[]) : []
+  }
+  const items = page.map((i) => {
+    const reportId = p.reportIds[i]
+    const r = reportStmt.get(reportId) as { reportKey: string; preview: string }
+    return {
+      reportId,
+      reportKey: r.reportKey,
+      preview: r.preview,
+      predState: CODE_STATE[predM.states[i]],
+      refState: CODE_STATE[refM.states[i]],
+      predEvidence: evidence(p.preds[0].info.id, reportId, predLabel),
+      refEvidence: evidence(p.ref.info.id, reportId, req.label)
+    }
+  })
+  return { label: req.label, outcome: req.outcome, total: rows.length, items }
+}
