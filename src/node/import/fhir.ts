@@ -171,9 +171,12 @@ export async function openFhir(path: string, opts: ReadOptions = {}, lines?: boo
   return {
     ...source,
     async *batches() {
+      counters.skipped = 0 // the head sample read at open counted too
       yield* batches()
       if (counters.skipped > 0)
-        source.info.notes.push(`${counters.skipped} resources that are not DiagnosticReport (e.g. Patient) were skipped`)
+        source.info.notes.push(
+          `${counters.skipped} resource${counters.skipped === 1 ? '' : 's'} that are not DiagnosticReport (e.g. Patient) skipped`
+        )
     }
   }
 }
