@@ -7,7 +7,10 @@
 /** A mention term; a plain string is a term asserting the finding. */
 export interface LexiconTermSpec {
   phrase: string
-  /** The term itself is hedged ("borderline cardiomegaly", "blunting of the costophrenic angle"). */
+  /**
+   * The term itself only suggests the finding ("blunting of the costophrenic angle" for effusion): a
+   * possible-strength hedge (see ContextRule.strength).
+   */
   state?: 'uncertain'
 }
 export type LexiconTerm = string | LexiconTermSpec

@@ -116,12 +116,34 @@ const NEGATION_BACKWARD = rules('negation', 'backward', 6, 'neg.post', [
  * uncertain and leaves merely possible findings unasserted (see labelReport).
  */
 const UNCERTAINTY_FORWARD = [
+  // differentials list several findings: a wider window
+  ...rules(
+    'uncertainty',
+    'forward',
+    16,
+    'unc.possible',
+    [
+      'differential diagnosis includes',
+      'differential diagnosis include',
+      'differential includes',
+      'differential considerations include',
+      'differential considerations includes',
+      'differential',
+      'considerations include'
+    ],
+    'possible'
+  ),
   ...rules('uncertainty', 'forward', 8, 'unc', [
     'probable',
     'probably',
     'likely',
     'most likely',
     'more likely',
+    'strongly suggestive of',
+    'highly suggestive of',
+    'most suggestive of',
+    'strongly suggests',
+    'highly suspicious for',
     'presumably',
     'presumed',
     'suspected',
@@ -150,6 +172,7 @@ const UNCERTAINTY_FORWARD = [
       'concern for',
       'worrisome for',
       'question of',
+      'question',
       'questionable',
       'equivocal',
       'indeterminate',
@@ -171,12 +194,7 @@ const UNCERTAINTY_FORWARD = [
       'suggestion of',
       'raises the possibility of',
       'possibility of',
-      'differential diagnosis includes',
-      'differential includes',
-      'differential considerations include',
-      'differential',
       'consider',
-      'considerations include',
       'cannot exclude',
       'can not exclude',
       'cannot rule out',
@@ -234,6 +252,11 @@ const UNCERTAINTY_BACKWARD = [
       'are possible',
       'is questionable',
       'is not entirely excluded',
+      'cannot be entirely excluded',
+      'can not be entirely excluded',
+      'difficult to exclude',
+      'difficult to entirely exclude',
+      'not well excluded',
       'may be present',
       'could be present',
       'may',

@@ -329,7 +329,10 @@ export function labelReport(
         }
         if (isAnatomy) {
           if (outcome !== Outcome.Negative) continue // anatomy only ever says "normal"
-        } else if (outcome === Outcome.Positive && entry.uncertain) outcome = Outcome.Uncertain
+        } else if (outcome === Outcome.Positive && entry.uncertain) {
+          // a term that only suggests the finding is a possible-strength hedge
+          outcome = probableOnly ? Outcome.Unasserted : Outcome.Uncertain
+        }
         const mentionEv: Evidence = {
           start: tok.start[m.start],
           end: tok.end[m.end - 1],

@@ -1,0 +1,70 @@
+// Rules-engine throughput on one core: reports/s on synthetic reports of several lengths (1x, 2x, 4x,
+// 8x a typical chest radiograph report), median of several runs. Linear cost shows as a constant
+// characters/s across lengths. Usage: npx tsx scripts/bench/rules-speed.ts
+import { CHESTXRAY14, CHEXPERT14 } from '../../src/common/labelsets'
+import { compileLabelSet, labelReport } from '../../src/common/rules'
+import type { Section } from '../../src/common/types'
+
+// Synthetic sentences written for this benchmark (no real report text).
+const SENTENCES = [
+  'The heart size is normal.',
+  'Mild cardiomegaly is again noted.',
+  'There is no pleural effusion or pneumothorax.',
+  'Small left pleural effusion with adjacent basilar atelectasis.',
+  'No focal airspace consolidation to suggest pneumonia.',
+  'Patchy right lower lobe opacity may represent atelectasis versus early pneumonia.',
+  'The cardiomediastinal silhouette is within normal limits.',
+  'Hyperinflated lungs with emphysematous changes in the upper lobes.',
+  'A 9 mm nodule projects over the right midlung, unchanged.',
+  'Degenerative changes of the thoracic spine.',
+  'Interval resolution of the previously seen left lower lobe consolidation.',
+  'Small hiatal hernia.',
+  'Right internal jugular central venous catheter with tip in the SVC.',
+  'Mild interstitial edema cannot be excluded.',
+  'Apical pleural thickening bilaterally, stable.'
+]
+
+function makeReport(seed: number, sentences: number): { text: string; sections: Section[] } {
+  const pick = (k: number): string => SENTENCES[(seed * 7 + k * 11) % SENTENCES.length]
+  const nFind = Math.max(1, Math.round(sentences * 0.75))
+  const findings = Array.from({ length: nFind }, (_, k) => pick(k)).join(' ')
+  const impression = Array.from({ length: sentences - nFind || 1 }, (_, k) => pick(k + 100)).join(' ')
+  const text = `FINDINGS: ${findings}\n\nIMPRESSION: ${impression}`
+  const iHeader = text.indexOf('IMPRESSION:')
+  return {
+    text,
+    sections: [
+      { name: 'findings', start: 10, end: 10 + findings.length, header: 'FINDINGS:', headerStart: 0 },
+      { name: 'impression', start: iHeader + 12, end: text.length, header: 'IMPRESSION:', headerStart: iHeader }
+    ]
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+for (const set of [CHESTXRAY14, CHEXPERT14]) {
+  const t0 = performance.now()
+  const compiled = compileLabelSet(set)
+  const compileMs = performance.now() - t0
+  console.log(`label set ${set.slug}: compiled in ${compileMs.toFixed(1)} ms (${compiled.terms.length} term entries, ${compiled.rules.length} context rules)`)
+  console.log('sentences/report  chars/report  reports/s (median of 7)  chars/s')
+  for (const sentences of [6, 12, 24, 48]) {
+    const reports = Array.from({ length: 500 }, (_, i) => makeReport(i, sentences))
+    const chars = reports.reduce((a, r) => a + r.text.length, 0) / reports.length
+    for (const r of reports) labelReport(r.text, r.sections, compiled, 'findings_impression') // warm-up
+    const rates: number[] = []
+    for (let run = 0; run < 7; run++) {
+      let n = 0
+      const start = performance.now()
+      while (performance.now() - start < 300) {
+        for (const r of reports) labelReport(r.text, r.sections, compiled, 'findings_impression')
+        n += reports.length
+      }
+      rates.push(n / ((performance.now() - start) / 1000))
+    }
+    const rate = median(rates)
+    console.log(
+      `${String(sentences).padStart(16)}  ${chars.toFixed(0).padStart(12)}  ${rate.toFixed(0).padStart(23)}  ${(rate * chars / 1e6).toFixed(2)} M`
+    )
+  }
+}
