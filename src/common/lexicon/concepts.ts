@@ -70,9 +70,7 @@ export const CONCEPTS: readonly LexiconConcept[] = [
       'heart ... large',
       'increase in ... heart size',
       'increase in ... cardiac size',
-      'increased ... heart size',
-      'borderline enlarged heart',
-      'borderline cardiomegaly'
+      'increased ... heart size'
     ],
     exclusions: ['enlarged heart border'],
     anatomy: [
