@@ -13,17 +13,20 @@ import {
   OUTCOME_NAMES,
   selectRows,
   type AgreementResult,
+  type CasesResult,
   type ComparisonResult,
+  type EvaluationReportInput,
+  type StoreAgreement,
+  type StoreEvaluation,
   type LabelMapping,
   type LabelPair,
   type OutcomeName,
   type UncertainPolicy
 } from '../../common/eval'
 import { AppError } from '../../common/errors'
-import type { Evidence, LabelState } from '../../common/types'
+import type { Evidence } from '../../common/types'
 import type { Db } from '../store/db'
 import { loadSource, sourceProvenance, type LoadedSource } from './load-source'
-import type { EvaluationReportInput, SourceProvenance } from './report-html'
 
 export interface EvaluateRequest {
   /** One or more prediction sources (name or id); with several, the first is the baseline of the differences. */
@@ -35,21 +38,6 @@ export interface EvaluateRequest {
   resamples?: number
   seed?: number
   confidence?: number
-}
-
-export interface StoreEvaluation {
-  nReports: number
-  labels: string[]
-  reference: SourceProvenance
-  predictions: SourceProvenance[]
-  /** Per prediction source: how its labels were paired with the reference's. */
-  labelPairs: LabelPair[][]
-  unmatchedPred: string[][]
-  /** Reference labels left out because at least one prediction source has no counterpart. */
-  unmatchedRef: string[]
-  coverage: { reference: number; predictions: number[] }
-  settings: { uncertain: UncertainPolicy; resamples: number; seed: number; confidence: number }
-  comparison: ComparisonResult
 }
 
 interface Prepared {
@@ -189,12 +177,6 @@ export interface AgreementRequest {
   confidence?: number
 }
 
-export interface StoreAgreement extends AgreementResult {
-  a: SourceProvenance
-  b: SourceProvenance
-  labelPairs: LabelPair[]
-}
-
 /** Agreement (percent, Cohen's kappa binary and 4-state) between two sources, no reference needed. */
 export function agreementBetween(db: Db, req: AgreementRequest): StoreAgreement {
   const p = prepare(db, [req.a], req.b, req.mapping)
@@ -217,24 +199,6 @@ export interface CasesRequest {
   alsoCoveredBy?: Array<string | number>
   limit?: number
   offset?: number
-}
-
-export interface CaseItem {
-  reportId: number
-  reportKey: string
-  predState: LabelState
-  refState: LabelState
-  predEvidence: Evidence[]
-  refEvidence: Evidence[]
-  /** The first characters of the report, for the list. */
-  preview: string
-}
-
-export interface CasesResult {
-  label: string
-  outcome: OutcomeName
-  total: number
-  items: CaseItem[]
 }
 
 /** The reports behind one cell of the results (e.g. the false positives of Pneumonia). */
@@ -279,5 +243,5 @@ export function casesOf(db: Db, req: CasesRequest): CasesResult {
       refEvidence: evidence(p.ref.info.id, reportId, req.label)
     }
   })
-  return { label: req.label, outcome: req.outcome, total: rows.length, items }
+  return { label: req.label, outcome: req.outcome, total: rows.length, offset, items }
 }

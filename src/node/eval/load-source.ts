@@ -1,11 +1,10 @@
 // Reading a source's labels from the store into the compact matrix the evaluation code works on,
 // and its provenance (what produced it) for reports.
-import type { SourceMatrix } from '../../common/eval'
+import type { SourceMatrix, SourceProvenance } from '../../common/eval'
 import { emptyMatrix, STATE_CODE } from '../../common/eval'
 import type { LabelState } from '../../common/types'
 import type { Db } from '../store/db'
 import { findSource, type SourceInfo } from '../store/repos/sources'
-import type { SourceProvenance } from './report-html'
 
 export interface LoadedSource {
   info: SourceInfo

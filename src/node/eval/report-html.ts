@@ -1,46 +1,9 @@
 // The evaluation report as ONE self-contained HTML file: inline CSS, inline SVG charts, no scripts and
 // no external resources, so it opens and prints the same on an air-gapped workstation and archives well.
-import type { AgreementResult, ComparisonResult, Interval, LabelPair, UncertainPolicy } from '../../common/eval'
+import type { EvaluationReportInput, Interval, SourceProvenance, UncertainPolicy } from '../../common/eval'
 import { confusionGrid, differenceChart, escapeXml as esc, intervalBarChart } from '../../common/eval/charts-svg'
 
-/** Where a source's labels came from; every field optional because imported labels know little. */
-export interface SourceProvenance {
-  id?: number
-  name: string
-  kind: string
-  labelSet?: string
-  labelSetVersion?: string
-  engine?: string
-  modelFile?: string
-  modelHash?: string
-  promptVersion?: string
-  createdAt?: string
-  /** Any further facts worth printing (e.g. text scope, rules version, import file). */
-  details?: Record<string, string | number | null | undefined>
-}
-
-export interface EvaluationReportInput {
-  title?: string
-  generatedAt: string
-  appVersion?: string
-  workspace?: string
-  data: {
-    /** Reports covered by every compared source and the reference. */
-    nReports: number
-    description?: string
-    /** Reports of the reference not covered by each prediction source, etc.: free lines. */
-    notes?: string[]
-    labelPairs: LabelPair[]
-    unmatchedPred: string[]
-    unmatchedRef: string[]
-  }
-  settings: { uncertain: UncertainPolicy; resamples: number; seed: number; confidence: number }
-  reference: SourceProvenance
-  predictions: SourceProvenance[]
-  comparison: ComparisonResult
-  /** Agreement between the first two prediction sources, if asked for. */
-  agreement?: AgreementResult
-}
+export type { EvaluationReportInput, SourceProvenance }
 
 const POLICY_TEXT: Record<UncertainPolicy, string> = {
   positive: 'uncertain counted as positive',
