@@ -79,39 +79,9 @@ function normalisePhrase(p: string): string {
   return p.toLowerCase().replace(/\s*([/&])\s*/g, '$1').replace(/\s+/g, ' ')
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
+/** Longest phrase, in characters, that can be a header (bounds the look-around). */
+const MAX_PHRASE = Math.max(...[...PHRASE_TO_SECTION.keys()].map((p) => p.length)) + 8
 
-// Longest phrases first so "findings and impression" wins over "findings".
-const ALTERNATION = [...PHRASE_TO_SECTION.keys()]
-  .sort((a, b) => b.length - a.length)
-  .map((p) => escapeRe(p).replace(/ /g, '[ \\t]+').replace(/([/&])/g, '[ \\t]*$1[ \\t]*'))
-  .join('|')
-
-// Group 1: optional numbering ("1.", "2)"); group 2: the phrase; group 3: the colon/dash terminator.
-const HEADER_RE = new RegExp(
-  `(?:(\\d{1,2}[.)])[ \\t]*)?\\b(${ALTERNATION})(?![A-Za-z0-9])[ \\t]*(:|-(?=[ \\t]))?`,
-  'gi'
-)
-
-function isLineStart(text: string, index: number): boolean {
-  for (let i = index - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i)
-    if (c === 10 || c === 13) return true
-    if (c !== 32 && c !== 9) return false
-  }
-  return true
-}
-
-function restOfLineBlank(text: string, index: number): boolean {
-  for (let i = index; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 10 || c === 13) return true
-    if (c !== 32 && c !== 9) return false
-  }
-  return true
-}
 
 function isUpper(s: string): boolean {
   return s === s.toUpperCase() && s !== s.toLowerCase()
@@ -125,35 +95,100 @@ interface HeaderHit {
   after: number
 }
 
+const isSpace = (c: number) => c === 32 || c === 9
+
+/** A header at a line start: indent, optional numbering ("1." / "2)"), phrase, then ":" / " - " / end of line. */
+function headerAtLineStart(text: string, lineStart: number, lineEnd: number): HeaderHit | undefined {
+  let i = lineStart
+  while (i < lineEnd && isSpace(text.charCodeAt(i))) i++
+  const start = i
+  let d = i
+  while (d < lineEnd && d - i < 2 && text.charCodeAt(d) >= 48 && text.charCodeAt(d) <= 57) d++
+  if (d > i && (text[d] === '.' || text[d] === ')')) {
+    i = d + 1
+    while (i < lineEnd && isSpace(text.charCodeAt(i))) i++
+  }
+  const phraseStart = i
+  const limit = Math.min(lineEnd, phraseStart + MAX_PHRASE)
+  for (let k = phraseStart; k < limit; k++) {
+    const c = text.charCodeAt(k)
+    const colon = c === 58
+    const dash = c === 45 && k > phraseStart && isSpace(text.charCodeAt(k - 1)) && isSpace(text.charCodeAt(k + 1))
+    if (!colon && !dash) {
+      // Only letters, spaces, '/' and '&' can be part of a phrase.
+      const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+      if (!letter && !isSpace(c) && c !== 47 && c !== 38) return undefined
+      continue
+    }
+    const phrase = text.slice(phraseStart, k)
+    const name = PHRASE_TO_SECTION.get(normalisePhrase(phrase.trim()))
+    if (!name) return undefined
+    return { name, header: text.slice(start, k + 1), headerStart: start, after: k + 1 }
+  }
+  // No terminator: the whole line is the header if it is a capitalised phrase.
+  if (lineEnd <= limit && lineEnd > phraseStart) {
+    const phrase = text.slice(phraseStart, lineEnd).trimEnd()
+    const name = PHRASE_TO_SECTION.get(normalisePhrase(phrase))
+    if (!name || !/^[A-Z]/.test(phrase)) return undefined
+    return { name, header: text.slice(start, phraseStart + phrase.length), headerStart: start, after: phraseStart + phrase.length }
+  }
+  return undefined
+}
+
+/** A capitalised header right before the colon at `colon`, preceded by a blank ("... clear. IMPRESSION: ..."). */
+function headerBeforeColon(text: string, colon: number, floor: number): HeaderHit | undefined {
+  // The run of capitals, blanks, '/' and '&' before the colon, then its suffixes starting at a word.
+  let b = colon
+  while (b > floor && colon - b < MAX_PHRASE) {
+    const c = text.charCodeAt(b - 1)
+    if (!((c >= 65 && c <= 90) || isSpace(c) || c === 47 || c === 38)) break
+    b--
+  }
+  for (let s = b; s < colon; s++) {
+    const c = text.charCodeAt(s)
+    if (c < 65 || c > 90 || (s > b && !isSpace(text.charCodeAt(s - 1)))) continue
+    const prev = text.charCodeAt(s - 1)
+    if (!isSpace(prev)) continue
+    const phrase = text.slice(s, colon).trimEnd()
+    const name = PHRASE_TO_SECTION.get(normalisePhrase(phrase))
+    if (name && isUpper(phrase)) return { name, header: text.slice(s, colon + 1), headerStart: s, after: colon + 1 }
+  }
+  return undefined
+}
+
 /**
  * Headers are accepted where a reader would see one:
- * - at the start of a line, followed by a colon/dash, or alone on its line;
+ * - at the start of a line, followed by a colon/dash, or alone on its line and capitalised;
  * - mid-line only when written in capitals with a colon ("... normal. IMPRESSION: no acute ..."),
  *   so that prose such as "the impression is" never starts a section.
+ * Only line starts and colons are examined (no regex over the text), which keeps this fast.
  */
 function findHeaders(text: string): HeaderHit[] {
   const hits: HeaderHit[] = []
-  HEADER_RE.lastIndex = 0
-  let m: RegExpExecArray | null
-  while ((m = HEADER_RE.exec(text)) !== null) {
-    const start = m.index
-    const phrase = m[2]
-    const terminator = m[3]
-    const end = start + m[0].length
-    const lineStart = isLineStart(text, start)
-    let ok = false
-    if (lineStart) {
-      ok = terminator !== undefined || (restOfLineBlank(text, end) && (isUpper(phrase) || /^[A-Z]/.test(phrase)))
-    } else if (terminator === ':' && !m[1] && isUpper(phrase)) {
-      const prev = text.charCodeAt(start - 1)
-      ok = prev === 32 || prev === 9
+  const n = text.length
+  let lineStart = 0
+  for (;;) {
+    let lineEnd = lineStart
+    while (lineEnd < n) {
+      const c = text.charCodeAt(lineEnd)
+      if (c === 10 || c === 13) break
+      lineEnd++
     }
-    if (!ok) continue
-    const name = PHRASE_TO_SECTION.get(normalisePhrase(phrase))
-    if (!name) continue
-    // The header text as written, without trailing blanks before the colon.
-    const header = text.slice(start, end).replace(/[ \t]+$/, '')
-    hits.push({ name, header, headerStart: start, after: end })
+    const h = headerAtLineStart(text, lineStart, lineEnd)
+    let from = lineStart
+    if (h) {
+      hits.push(h)
+      from = h.after
+    }
+    for (let c = text.indexOf(':', from); c !== -1 && c < lineEnd; c = text.indexOf(':', c + 1)) {
+      const m = headerBeforeColon(text, c, from)
+      if (m) {
+        hits.push(m)
+        from = m.after
+      }
+    }
+    if (lineEnd >= n) break
+    lineStart = text.charCodeAt(lineEnd) === 13 && text.charCodeAt(lineEnd + 1) === 10 ? lineEnd + 2 : lineEnd + 1
   }
   return hits
 }

@@ -20,11 +20,8 @@ const CR = 13
 /** Line breaks (\r\n, \n or a lone \r) between from and to. */
 export function countLineBreaks(s: string, from: number, to: number): number {
   let n = 0
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i)
-    if (c === LF) n++
-    else if (c === CR && s.charCodeAt(i + 1) !== LF) n++
-  }
+  for (let i = s.indexOf('\n', from); i !== -1 && i < to; i = s.indexOf('\n', i + 1)) n++
+  for (let i = s.indexOf('\r', from); i !== -1 && i < to; i = s.indexOf('\r', i + 1)) if (s.charCodeAt(i + 1) !== LF) n++
   return n
 }
 
@@ -86,10 +83,10 @@ export class CsvParser {
       if (i < n && s.charCodeAt(i) === QUOTE) {
         // Quoted field: find the closing quote, unescaping "" as we go.
         let j = i + 1
-        let seg = j
-        let value = ''
+        let doubled = false
+        let q: number
         for (;;) {
-          const q = s.indexOf('"', j)
+          q = s.indexOf('"', j)
           if (q === -1) {
             if (!final && n - start <= this.maxRecordChars) return false
             const why = final ? '' : ` (no closing quote within ${this.maxRecordChars} characters)`
@@ -99,16 +96,16 @@ export class CsvParser {
           // A quote at the end of the buffer may be the first half of "": wait for the next chunk.
           if (q + 1 >= n && !final) return false
           if (s.charCodeAt(q + 1) === QUOTE) {
-            value += s.slice(seg, q + 1)
+            doubled = true
             j = q + 2
-            seg = j
             continue
           }
-          value += s.slice(seg, q)
-          breaks += countLineBreaks(s, i, q)
-          i = q + 1
           break
         }
+        const raw = s.slice(i + 1, q)
+        const value = doubled ? raw.replaceAll('""', '"') : raw
+        breaks += countLineBreaks(s, i, q)
+        i = q + 1
         if (i >= n) {
           if (!final) return false
           fields.push(value)

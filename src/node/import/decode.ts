@@ -2,6 +2,7 @@
 // Windows-1252 fallback (Node's TextDecoder maps 'windows-1252' to Latin-1, so the C1 range is done here).
 import { isUtf8 } from 'node:buffer'
 import { open } from 'node:fs/promises'
+import { StringDecoder } from 'node:string_decoder'
 import type { TextEncoding } from './types'
 
 export interface EncodingGuess {
@@ -94,9 +95,21 @@ export interface ChunkDecoder {
 
 export function createDecoder(encoding: TextEncoding): ChunkDecoder {
   if (encoding === 'windows-1252') return { decode: decodeWindows1252, end: () => '' }
-  // Non-fatal: invalid bytes become U+FFFD, which readers report as "undecodable" per record.
-  const td = new TextDecoder(encoding, { fatal: false, ignoreBOM: true })
-  return { decode: (c) => td.decode(c, { stream: true }), end: () => td.decode() }
+  // Invalid bytes become U+FFFD, which readers report as "undecodable" per record. StringDecoder keeps
+  // characters split across chunks and is several times faster than a streaming TextDecoder here.
+  if (encoding === 'utf-16be') {
+    const sd = new StringDecoder('utf16le')
+    let odd: Buffer | undefined
+    const swap = (c: Buffer) => {
+      const b = odd ? Buffer.concat([odd, c]) : Buffer.from(c)
+      odd = b.length % 2 ? b.subarray(b.length - 1) : undefined
+      const even = odd ? b.subarray(0, b.length - 1) : b
+      return even.swap16()
+    }
+    return { decode: (c) => sd.write(swap(c)), end: () => sd.end() + (odd ? REPLACEMENT_CHAR : '') }
+  }
+  const sd = new StringDecoder(encoding === 'utf-16le' ? 'utf16le' : 'utf8')
+  return { decode: (c) => sd.write(c), end: () => sd.end() }
 }
 
 /** The replacement character a non-fatal decoder leaves where bytes were not valid. */
