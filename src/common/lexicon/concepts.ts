@@ -70,7 +70,16 @@ export const CONCEPTS: readonly LexiconConcept[] = [
       'heart ... large',
       'increase in ... heart size',
       'increase in ... cardiac size',
-      'increased ... heart size'
+      'increased ... heart size',
+      // "borderline" inside the term is a probable hedge: these come out uncertain
+      'borderline cardiomegaly',
+      'borderline heart size',
+      'borderline cardiac size',
+      'borderline enlarged heart',
+      'borderline enlargement of the ... heart',
+      'borderline enlargement of the cardiac silhouette',
+      'heart size ... borderline',
+      'cardiac silhouette ... borderline'
     ],
     exclusions: ['enlarged heart border'],
     anatomy: [
@@ -284,6 +293,7 @@ export const CONCEPTS: readonly LexiconConcept[] = [
       'pneumonic',
       'bronchopneumonia',
       'pleuropneumonia',
+      'pneumonitis',
       'pnuemonia',
       'pneumona',
       'pnemonia',
@@ -303,7 +313,6 @@ export const CONCEPTS: readonly LexiconConcept[] = [
       'infectious process',
       'infectious',
       'infective',
-      'pneumonitis',
       'bronchopneumonic'
     ],
     exclusions: ['urinary tract infection', 'uti', 'wound infection', 'skin infection']
@@ -506,6 +515,11 @@ export const CONCEPTS: readonly LexiconConcept[] = [
       'pleural thickenings',
       'pleuroparenchymal thickening',
       'pleural parenchymal thickening',
+      // fissures are interlobar pleura
+      'fissural thickening',
+      'thickening of the ... fissure[s]',
+      'thickened ... fissure[s]',
+      'fissure[s] ... thickened',
       'apical cap[s]',
       'apical capping',
       'pleural cap[s]',

@@ -167,8 +167,7 @@ function decide(
   triggers: Trigger[],
   blockPrefix: Int32Array,
   commaPrefix: Int32Array,
-  m: Mention,
-  isGap: boolean
+  m: Mention
 ): { outcome: Outcome; trigger: number; rule: number } {
   let best = -1
   let bestRule = -1
@@ -195,7 +194,8 @@ function decide(
         if (r.direction === 'forward') continue
         dist = tr.start - m.end
         if (dist > r.window || blockPrefix[tr.start] - blockPrefix[m.end] > 0) continue
-      } else if (isGap && tr.start >= m.start && tr.end <= m.end) {
+      } else if (tr.start >= m.start && tr.end <= m.end) {
+        // inside the mention: "heart is not enlarged", "borderline heart size"
         if (cat !== 'negation' && cat !== 'uncertainty') continue
         dist = 0
       } else continue
@@ -322,7 +322,7 @@ export function labelReport(
           triggers = sc.anatomyTriggers
           block = sc.blockA
         }
-        const d = decide(rules, triggers, block, sc.comma, m, entry.tail !== null)
+        const d = decide(rules, triggers, block, sc.comma, m)
         let outcome = d.outcome
         if (probableOnly && outcome === Outcome.Uncertain && rules[d.rule].strength === 'possible') {
           outcome = Outcome.Unasserted
