@@ -57,6 +57,14 @@ describe('possible hedges: uncertain under "all", unasserted under "probable"', 
   })
 })
 
+describe('stacked hedges', () => {
+  it('the weakest hedge decides', () => {
+    const text = 'Blunting which could be due to a small effusion versus scarring.'
+    expect(state(text, 'Pleural Effusion', 'probable')).toBe('not_mentioned')
+    expect(state('Likely atelectasis versus pneumonia.', 'Pneumonia', 'probable')).toBe('uncertain')
+  })
+})
+
 describe('negation that governs a hedge', () => {
   it('no X to suggest Y negates Y', () => {
     expect(state('No focal opacity to suggest pneumonia.', 'Pneumonia')).toBe('negative')

@@ -160,7 +160,8 @@ function findMentions(c: CompiledLabelSet, tok: Tokens, out: Mention[], coveredU
 /**
  * Decides one mention's context. Returns the outcome and the trigger that decided it (or -1).
  * Closest trigger in scope wins; a negation that governs a following hedge ("no opacity to suggest
- * pneumonia", "no definite ...") wins over the hedge unless a comma separates them (a new list item).
+ * pneumonia", "no definite ...") wins over the hedge unless a comma separates them (a new list item);
+ * of several hedges in scope the weakest decides.
  */
 function decide(
   rules: ContextRule[],
@@ -175,6 +176,9 @@ function decide(
   let bestCat = 0
   let negFwd = -1
   let negFwdRule = -1
+  let possible = -1
+  let possibleRule = -1
+  let possibleDist = 1 << 30
   for (let t = 0; t < triggers.length; t++) {
     const tr = triggers[t]
     for (const ri of tr.rules) {
@@ -199,6 +203,11 @@ function decide(
         if (cat !== 'negation' && cat !== 'uncertainty') continue
         dist = 0
       } else continue
+      if (cat === 'uncertainty' && r.strength === 'possible' && dist < possibleDist) {
+        possible = t
+        possibleRule = ri
+        possibleDist = dist
+      }
       const rank = cat === 'negation' ? 3 : cat === 'uncertainty' ? 2 : 1
       if (dist < bestDist || (dist === bestDist && rank > bestCat)) {
         best = t
@@ -217,6 +226,8 @@ function decide(
       return { outcome: Outcome.Negative, trigger: negFwd, rule: negFwdRule }
     }
   }
+  // stacked hedges take the weakest: "could be effusion versus scarring" is only possible
+  if (cat === 'uncertainty' && possible >= 0) return { outcome: Outcome.Uncertain, trigger: possible, rule: possibleRule }
   return {
     outcome: cat === 'negation' ? Outcome.Negative : cat === 'uncertainty' ? Outcome.Uncertain : Outcome.Unasserted,
     trigger: best,
