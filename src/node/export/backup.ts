@@ -5,24 +5,10 @@ import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, openSync, readSync, closeSync, renameSync, statSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { AppError } from '../../common/errors'
+import type { BackupCheck, BackupResult, RestoreResult } from '../../common/ipc/calls/export'
 import type { Db } from '../store/db'
 import { LATEST_SCHEMA_VERSION } from '../store/migrations'
 import { assertWritable } from './write-file'
-
-export interface BackupResult {
-  path: string
-  bytes: number
-  schemaVersion: number
-  reports: number
-  sources: number
-}
-
-export interface BackupCheck {
-  path: string
-  schemaVersion: number
-  reports: number
-  sources: number
-}
 
 const REQUIRED_TABLES = ['reports', 'sources', 'source_labels', 'label_sets']
 
@@ -98,12 +84,6 @@ export async function backupWorkspace(db: Db, path: string, overwrite = false): 
     if (err instanceof AppError) throw err
     throw new AppError('io', `Backup to ${file} failed: ${(err as Error).message}`, 'Check free disk space and that the folder is writable.')
   }
-}
-
-export interface RestoreResult extends BackupCheck {
-  target: string
-  /** Where the previous workspace file was moved, if there was one. */
-  previous: string | null
 }
 
 /**

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { AppError } from '../../common/errors'
+import type { DatasetResult } from '../../common/ipc/calls/export'
 import type { Evidence, LabelState } from '../../common/types'
 import { askedLabels, DEFAULT_TEMPLATE, renderPrompt, templateId } from '../engines/llm/prompts'
 import type { Db } from '../store/db'
@@ -33,14 +34,6 @@ export interface DatasetOptions {
   /** Changes which reports land in validation; same salt, same split. */
   splitSalt?: string
   overwrite?: boolean
-}
-
-export interface DatasetResult {
-  files: { train: string; validation: string; readme: string }
-  reports: { train: number; validation: number }
-  examples: { train: number; validation: number }
-  tasks: DatasetTask[]
-  warning: string
 }
 
 /** Deterministic split: a report is in validation when the hash of its key falls below the fraction. */

@@ -1,5 +1,6 @@
 // Labels of one source as CSV: the CheXpert/MIMIC layout (1 / 0 / -1 / empty) or binary (1 / 0).
 import { AppError } from '../../common/errors'
+import type { LabelsCsvResult } from '../../common/ipc/calls/export'
 import { STATE_TO_CSV, type LabelState } from '../../common/types'
 import { toCsvLine } from '../import/csv'
 import type { Db } from '../store/db'
@@ -18,14 +19,6 @@ export interface LabelsCsvOptions {
   /** Adds the report text as a "Reports" column (the CheXpert labeler's input layout). */
   includeText?: boolean
   overwrite?: boolean
-}
-
-export interface LabelsCsvResult {
-  path: string
-  bytes: number
-  rows: number
-  columns: string[]
-  source: string
 }
 
 function cell(state: LabelState | undefined, opts: LabelsCsvOptions): string {

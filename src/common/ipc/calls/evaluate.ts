@@ -1,0 +1,75 @@
+// Evaluate calls: prediction source(s) against a reference, agreement between two sources, the reports
+// behind one cell (error browser), and the evaluation report as HTML or PDF.
+import { z } from 'zod'
+import type { CasesResult, StoreAgreement, StoreEvaluation } from '../../eval/results'
+import { OUTCOME_NAMES, UNCERTAIN_POLICIES } from '../../eval/states'
+import { call, filePath, id, noInput } from '../define'
+
+export interface EvalSourceSummary {
+  id: number
+  name: string
+  kind: 'run' | 'imported' | 'curated'
+  labelSet: string
+  labelSetVersion: number
+  labels: string[]
+  reportCount: number
+  createdAt: string
+}
+
+/** A source by id or exact name. */
+export const sourceRef = z.union([id, z.string().trim().min(1).max(200)])
+/** Prediction label name -> reference label name. */
+export const labelMapping = z.record(z.string().min(1).max(200), z.string().min(1).max(200))
+
+export const evaluationInput = z.object({
+  pred: z.array(sourceRef).min(1, 'choose at least one prediction source').max(8),
+  ref: sourceRef,
+  uncertain: z.enum(UNCERTAIN_POLICIES).default('exclude'),
+  mapping: labelMapping.optional(),
+  resamples: z.number().int().min(0).max(100_000).default(1000),
+  seed: z.number().int().default(42),
+  confidence: z.number().gt(0.5).lt(1).default(0.95)
+})
+
+const reportOptions = z.object({
+  title: z.string().max(200).optional(),
+  /** Adds Cohen's kappa between the first two prediction sources. */
+  agreement: z.boolean().default(false)
+})
+
+export const evaluateCalls = {
+  'evaluate.sources': call<EvalSourceSummary[]>()(noInput),
+  'evaluate.run': call<StoreEvaluation>()(evaluationInput),
+  'evaluate.agreement': call<StoreAgreement>()(
+    z.object({
+      a: sourceRef,
+      b: sourceRef,
+      uncertain: z.enum(UNCERTAIN_POLICIES).default('exclude'),
+      mapping: labelMapping.optional(),
+      resamples: z.number().int().min(0).max(100_000).default(1000),
+      seed: z.number().int().default(42)
+    })
+  ),
+  'evaluate.cases': call<CasesResult>()(
+    z.object({
+      pred: sourceRef,
+      ref: sourceRef,
+      uncertain: z.enum(UNCERTAIN_POLICIES).default('exclude'),
+      mapping: labelMapping.optional(),
+      label: z.string().min(1).max(200),
+      outcome: z.enum(OUTCOME_NAMES),
+      alsoCoveredBy: z.array(sourceRef).max(8).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100)
+    })
+  ),
+  'evaluate.reportHtml': call<{ html: string; fileName: string }>()(evaluationInput.extend(reportOptions.shape)),
+  /** Writes the report; without a path, asks with the save dialog (Electron) and returns null if cancelled. */
+  'evaluate.saveReport': call<{ path: string; bytes: number } | null>()(
+    evaluationInput.extend(reportOptions.shape).extend({
+      format: z.enum(['html', 'pdf']).default('html'),
+      path: filePath.optional(),
+      overwrite: z.boolean().default(false)
+    })
+  )
+}

@@ -1,0 +1,81 @@
+// Handlers of the evaluate calls (src/common/ipc/calls/evaluate.ts).
+import { writeFileSync } from 'node:fs'
+import type { CallParsed } from '../../common/ipc/contract'
+import { AppError } from '../../common/errors'
+import { agreementBetween, casesOf, evaluateSources, reportInput } from '../eval/evaluate-sources'
+import { chromiumPdfRenderer, writePdf, type PdfRenderer } from '../eval/pdf'
+import { renderEvaluationHtml } from '../eval/report-html'
+import { assertWritable } from '../export/write-file'
+import { listSources } from '../store/repos/sources'
+import { APP_VERSION } from '../version'
+import type { PlatformHooks, ServiceContext } from './context'
+import { handlers } from './handler'
+
+/** Electron supplies `printToPdf` (webContents.printToPDF of a hidden window); elsewhere system Chromium. */
+type PdfHooks = PlatformHooks & { printToPdf?: PdfRenderer }
+
+type ReportCall = CallParsed<'evaluate.reportHtml'>
+
+export function evaluationHtml(ctx: ServiceContext, input: ReportCall): { html: string; fileName: string } {
+  const ev = evaluateSources(ctx.workspace.db, input)
+  const agreement =
+    input.agreement && input.pred.length >= 2
+      ? agreementBetween(ctx.workspace.db, {
+          a: input.pred[0],
+          b: input.pred[1],
+          uncertain: input.uncertain,
+          mapping: input.mapping,
+          resamples: input.resamples,
+          seed: input.seed
+        })
+      : undefined
+  const html = renderEvaluationHtml(
+    reportInput(ev, { workspace: ctx.workspace.path, appVersion: APP_VERSION, title: input.title, agreement })
+  )
+  const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40)
+  const fileName = `evaluation-${ev.predictions.map((p) => slug(p.name)).join('-vs-')}-against-${slug(ev.reference.name)}.html`
+  return { html, fileName }
+}
+
+export const evaluateHandlers = handlers({
+  'evaluate.sources': (_input, ctx) => {
+    const { db } = ctx.workspace
+    const labelsOf = db.prepare('SELECT name FROM labels WHERE label_set_id = ? ORDER BY ord').pluck()
+    return listSources(db).map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      labelSet: s.labelSetSlug,
+      labelSetVersion: s.labelSetVersion,
+      labels: labelsOf.all(s.labelSetId) as string[],
+      reportCount: s.reportCount,
+      createdAt: s.createdAt
+    }))
+  },
+  'evaluate.run': (input, ctx) => evaluateSources(ctx.workspace.db, input),
+  'evaluate.agreement': (input, ctx) => agreementBetween(ctx.workspace.db, input),
+  'evaluate.cases': (input, ctx) => casesOf(ctx.workspace.db, input),
+  'evaluate.reportHtml': (input, ctx) => evaluationHtml(ctx, input),
+  'evaluate.saveReport': async (input, ctx) => {
+    const { html, fileName } = evaluationHtml(ctx, input)
+    const defaultName = input.format === 'pdf' ? fileName.replace(/\.html$/, '.pdf') : fileName
+    let path = input.path
+    if (!path) {
+      if (!ctx.platform.saveFile) {
+        throw new AppError('invalid_input', 'No output path was given.', 'Give the path of the file to write.')
+      }
+      path = (await ctx.platform.saveFile({ title: 'Save evaluation report', defaultPath: defaultName })) ?? undefined
+      if (!path) return null
+    }
+    const file = assertWritable(path, input.overwrite || !input.path)
+    if (input.format === 'pdf') {
+      const hooks = ctx.platform as PdfHooks
+      try {
+        await writePdf(html, file, hooks.printToPdf ?? chromiumPdfRenderer())
+      } catch (err) {
+        throw new AppError('unsupported', `Cannot render the PDF: ${(err as Error).message}`, 'Save the HTML report and print it instead.')
+      }
+    } else writeFileSync(file, html, 'utf8')
+    return { path: file, bytes: Buffer.byteLength(html) }
+  }
+})
