@@ -1,0 +1,192 @@
+// The `llm` engine: validates settings and files, hashes the model, starts the engine host (its own
+// process by default) and labels batches through it. Provenance records exactly what produced labels.
+import { AppError } from '../../../common/errors'
+import { inspectGguf, type GgufHeaderInfo } from '../../models/inspect'
+import { sha256File } from '../../models/sha256'
+import type { Engine, EngineReport, EngineResult, EngineSession, VersionedLabelSet } from '../types'
+import { HostClient, forkHost, type HostSpawner } from './client'
+import { adaptersOf, llmConfigSchema, type LlmConfig } from './config'
+import { BUILTIN_TEMPLATES, askedLabels, type PromptTemplate } from './prompts'
+import { LlmRuntime, type LabelItem, type LoadInfo, type LoadSpec, type RuntimeStats } from './runtime'
+
+/** What a session talks to: the host process, or the runtime itself when isolation is 'in-process'. */
+interface Backend {
+  load(spec: LoadSpec): Promise<LoadInfo>
+  label(batch: LabelItem[], signal?: AbortSignal): Promise<EngineResult[]>
+  stats(): Promise<RuntimeStats>
+  close(): Promise<void>
+}
+
+function inProcessBackend(onStatus: (s: string) => void): Backend {
+  const runtime = new LlmRuntime()
+  return {
+    load: (spec) => runtime.load(spec, onStatus),
+    label: (batch, signal) => runtime.label(batch, signal),
+    stats: async () => ({ ...runtime.stats }),
+    close: () => runtime.dispose()
+  }
+}
+
+function processBackend(spawn: HostSpawner, onStatus: (s: string) => void): Backend {
+  const client = new HostClient(spawn, onStatus)
+  return {
+    load: (spec) => client.load(spec),
+    label: (batch, signal) => client.label(batch, signal),
+    stats: () => client.stats(),
+    close: () => client.close()
+  }
+}
+
+/** Where the Electron main process plugs in its utilityProcess spawner; the CLI and tests fork. */
+let hostSpawner: HostSpawner = forkHost
+export function setHostSpawner(spawn: HostSpawner): void {
+  hostSpawner = spawn
+}
+
+/** Templates stored in a workspace are passed in `config.template`; built-ins are found by name. */
+export function resolveTemplate(config: LlmConfig): PromptTemplate {
+  if (config.template) return config.template
+  const builtin = BUILTIN_TEMPLATES.find((t) => t.name === config.promptTemplate)
+  if (!builtin) {
+    throw new AppError(
+      'not_found',
+      `There is no prompt template "${config.promptTemplate}".`,
+      `Built-in templates: ${BUILTIN_TEMPLATES.map((t) => t.name).join(', ')}; workspace templates are listed on the Models page.`
+    )
+  }
+  return builtin
+}
+
+async function checkFile(path: string, what: string, expect: 'base' | 'lora'): Promise<GgufHeaderInfo> {
+  const info = await inspectGguf(path).catch((err: unknown) => {
+    const e = AppError.from(err)
+    throw new AppError(e.code, `${what}: ${e.message}`, e.hint)
+  })
+  if (info.kind !== expect) {
+    throw new AppError(
+      'invalid_input',
+      expect === 'lora'
+        ? `${what}: ${info.fileName} is a full model, not a LoRA adapter.`
+        : `${what}: ${info.fileName} is a LoRA adapter, not a base model.`,
+      expect === 'lora' ? 'Pass the adapter .gguf with --lora and the base model with --model.' : 'Pass the base model with --model and the adapter with --lora.'
+    )
+  }
+  if (!info.supportedByLlamaCpp) {
+    throw new AppError(
+      'unsupported',
+      `${what}: the architecture "${info.architecture}" of ${info.fileName} is not supported by this llama.cpp build.`,
+      'Use a model of an architecture llama.cpp supports (e.g. llama, mistral, qwen2, gemma).'
+    )
+  }
+  return info
+}
+
+export const llmEngine: Engine = {
+  name: 'llm',
+  configSchema: llmConfigSchema,
+  batchSize(config: unknown): number {
+    const parsed = llmConfigSchema.safeParse(config)
+    const sequences = parsed.success ? parsed.data.sequences : 1
+    // Small chunks: each chunk is committed as it completes, so a crash loses little.
+    return Math.max(4, sequences * 2)
+  },
+  async open(rawConfig: unknown, labelSet: VersionedLabelSet, onStatus = () => {}): Promise<EngineSession> {
+    const config = llmConfigSchema.parse(rawConfig)
+    const template = resolveTemplate(config)
+    if (askedLabels(labelSet).length === 0) {
+      throw new AppError('invalid_input', `The label set ${labelSet.slug} has no labels the model could be asked about.`)
+    }
+    const model = await checkFile(config.model, 'Model', 'base')
+    const adapters = adaptersOf(config)
+    const adapterInfo = await Promise.all(adapters.map((a) => checkFile(a.path, 'LoRA adapter', 'lora')))
+    const hash = async (path: string): Promise<string> =>
+      sha256File(path, {
+        onProgress: (p) => onStatus(`Computing sha256 of ${path}: ${Math.floor((p.bytesDone / Math.max(1, p.bytesTotal)) * 100)}%`)
+      })
+    const modelSha = await hash(config.model)
+    const adapterShas = await Promise.all(adapters.map((a) => hash(a.path)))
+
+    const backend = config.isolation === 'in-process' ? inProcessBackend(onStatus) : processBackend(hostSpawner, onStatus)
+    let info: LoadInfo
+    try {
+      onStatus(`Loading ${model.fileName}`)
+      info = await backend.load({
+        modelPath: config.model,
+        adapters,
+        gpu: config.gpu,
+        gpuLayers: config.gpuLayers,
+        threads: config.threads,
+        contextSize: config.contextSize,
+        batchSize: config.batchSize,
+        sequences: config.sequences,
+        task: config.task,
+        labelSet,
+        template,
+        limits: { maxFindings: config.maxFindings, maxPhraseChars: 80, maxQuoteChars: config.maxQuoteChars },
+        maxTokens: config.maxTokens,
+        reusePrefix: config.reusePrefix
+      })
+    } catch (err) {
+      await backend.close().catch(() => {})
+      const e = AppError.from(err)
+      throw new AppError('engine_failed', `Could not load ${model.fileName}: ${e.message}`, e.hint ?? 'Try fewer GPU layers, a smaller context size or fewer parallel sequences.')
+    }
+    if (info.gpuNote) onStatus(`GPU: ${info.gpuNote}`)
+
+    const provenance: Record<string, unknown> = {
+      model: {
+        path: config.model,
+        fileName: model.fileName,
+        sha256: modelSha,
+        sizeBytes: model.sizeBytes,
+        architecture: model.architecture,
+        name: model.name,
+        parameters: model.parameters,
+        quantisation: model.quantisation
+      },
+      adapters: adapters.map((a, i) => ({ path: a.path, scale: a.scale, sha256: adapterShas[i], name: adapterInfo[i]!.name })),
+      promptTemplate: { name: template.name, version: template.version, custom: Boolean(config.template) },
+      labelSet: { slug: labelSet.slug, version: labelSet.version },
+      task: config.task,
+      decoding: {
+        sampling: 'greedy',
+        temperature: 0,
+        maxTokens: config.maxTokens,
+        grammar: 'json-schema',
+        maxFindings: config.maxFindings,
+        maxQuoteChars: config.maxQuoteChars
+      },
+      runtime: {
+        isolation: config.isolation,
+        gpu: info.gpu,
+        gpuNote: info.gpuNote || undefined,
+        gpuLayers: info.gpuLayers,
+        threads: info.threads,
+        contextSizePerSequence: info.contextSize,
+        batchSize: info.batchSize,
+        sequences: info.sequences,
+        chatWrapper: info.chatWrapper,
+        sharedPrefixTokens: info.prefixTokens
+      },
+      versions: { nodeLlamaCpp: info.nodeLlamaCpp, llamaCpp: info.llamaCpp }
+    }
+
+    let closed = false
+    return {
+      provenance,
+      async label(batch: EngineReport[], signal: AbortSignal): Promise<EngineResult[]> {
+        if (closed) throw new AppError('engine_failed', 'The LLM engine session is closed.')
+        return backend.label(
+          batch.map((r) => ({ id: r.id, text: r.text })),
+          signal
+        )
+      },
+      async close(): Promise<void> {
+        if (closed) return
+        closed = true
+        await backend.close()
+      }
+    }
+  }
+}
+
