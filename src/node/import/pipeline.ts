@@ -1,0 +1,414 @@
+// The import pipeline: a file's records -> mapped reports -> the store, in chunked transactions.
+// Each chunk writes its reports, its issues and the batch's checkpoint (records_done) in ONE transaction,
+// so a killed process leaves whole chunks only, and a resume skips exactly what was committed.
+import { createHash } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { AppError } from '../../common/errors'
+import {
+  applyMapping,
+  suggestMapping,
+  validateMapping,
+  type FieldMapping,
+  type ImportFormat
+} from '../../common/import/mapping'
+import type { Db } from '../store/db'
+import { nowIso } from '../store/db'
+import { defaultMappingFor, openSource } from './read'
+import { ImportFileError, type ReaderItem, type ReadOptions, type RecordLocation, type TextEncoding } from './types'
+
+/** Reader options that must be the same on resume (stored with the batch). */
+export interface SourceOptions {
+  format?: ImportFormat | 'auto'
+  encoding?: TextEncoding
+  delimiter?: string
+  hasHeader?: boolean
+  sheet?: string
+}
+
+export interface ImportFileParams {
+  path: string
+  options?: SourceOptions
+  /** Absent: the format's default, else a mapping suggested from the field names. */
+  mapping?: FieldMapping
+  /** Batch name shown in the list; default: the file name. */
+  name?: string
+  jobId?: number | null
+}
+
+export interface ImportCounts {
+  added: number
+  duplicates: number
+  conflicts: number
+  rejected: number
+  records: number
+}
+
+export interface FileResult extends ImportCounts {
+  path: string
+  batchId: number | null
+  format: ImportFormat | null
+  status: 'completed' | 'cancelled' | 'refused'
+  /** Why a whole file was refused (not a report source, unreadable, mapping does not fit). */
+  error?: string
+  notes: string[]
+  resumedFrom?: number
+}
+
+export interface ImportProgress {
+  records: number
+  bytesDone: number
+  bytesTotal: number
+  counts: ImportCounts
+}
+
+export interface ImportRunOptions {
+  signal?: AbortSignal
+  onProgress?: (p: ImportProgress) => void
+  /** Reports per transaction (fixed); default: adapted so a transaction takes about 30 ms. */
+  chunkSize?: number
+  /** Called between chunks so timers and IPC run (the JobManager's yieldToEventLoop). */
+  yieldFn?: () => Promise<void>
+}
+
+const MAX_CHUNK = 5000
+const TARGET_TX_MS = 30
+/** Commit early when a chunk holds this much text, whatever its record count (bounds memory). */
+const CHUNK_CHARS = 8 * 1024 * 1024
+const EXCERPT_CHARS = 4000
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+export function describeLocation(loc: RecordLocation): string {
+  const parts: string[] = []
+  if (loc.sheet) parts.push(`sheet ${loc.sheet}`)
+  if (loc.line !== undefined) parts.push(loc.sheet ? `row ${loc.line}` : `line ${loc.line}`)
+  parts.push(`record ${loc.record}`)
+  return parts.join(', ')
+}
+
+interface BatchRow {
+  id: number
+  name: string
+  source_path: string
+  format: string
+  encoding: string | null
+  mapping_json: string
+  status: string
+  records_done: number
+  bytes_done: number
+  bytes_total: number | null
+  added: number
+  duplicates: number
+  conflicts: number
+  rejected: number
+}
+
+/** What is stored in import_batches.mapping_json: the mapping and the reader options, for resume. */
+interface StoredMapping {
+  mapping: FieldMapping
+  options: SourceOptions
+}
+
+function storedMapping(row: BatchRow): StoredMapping {
+  const v = JSON.parse(row.mapping_json) as Partial<StoredMapping>
+  return { mapping: v.mapping ?? {}, options: v.options ?? {} }
+}
+
+/** Prepared statements of one import, reused across chunks. */
+function statements(db: Db) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO reports (report_key, external_id, batch_id, text, content_hash, sections_json, patient_id, study_id,
+         accession, study_date, modality, meta_json, source_location, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_key) DO NOTHING`
+    ),
+    existing: db.prepare('SELECT id, content_hash, batch_id FROM reports WHERE report_key = ?'),
+    issue: db.prepare(
+      `INSERT INTO import_issues (batch_id, kind, file, location, external_id, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?)`
+    ),
+    checkpoint: db.prepare(
+      `UPDATE import_batches SET records_done = records_done + ?, bytes_done = ?, added = added + ?,
+         duplicates = duplicates + ?, conflicts = conflicts + ?, rejected = rejected + ? WHERE id = ?`
+    )
+  }
+}
+
+/**
+ * Find an unfinished batch (interrupted or cancelled) of the same file with the same options: importing
+ * the file again continues it instead of starting over.
+ */
+export function findResumableBatch(db: Db, path: string, options: SourceOptions, size: number): BatchRow | undefined {
+  const rows = db
+    .prepare(
+      `SELECT * FROM import_batches WHERE source_path = ? AND status IN ('interrupted','cancelled')
+       ORDER BY id DESC`
+    )
+    .all(path) as BatchRow[]
+  return rows.find((r) => r.bytes_total === size && JSON.stringify(storedMapping(r).options) === JSON.stringify(options))
+}
+
+/**
+ * Import one file (or folder) into a new batch, or continue `resumeBatchId`. Never throws for a refused
+ * file: the result says why (status 'refused').
+ */
+export async function importFile(
+  db: Db,
+  params: ImportFileParams & { resumeBatchId?: number },
+  run: ImportRunOptions = {}
+): Promise<FileResult> {
+  const path = resolve(params.path)
+  const zero: ImportCounts = { added: 0, duplicates: 0, conflicts: 0, rejected: 0, records: 0 }
+  let options: SourceOptions = params.options ?? {}
+  let resumeRow: BatchRow | undefined
+  if (params.resumeBatchId !== undefined) {
+    resumeRow = db.prepare('SELECT * FROM import_batches WHERE id = ?').get(params.resumeBatchId) as BatchRow | undefined
+    if (!resumeRow) throw new AppError('not_found', `There is no import batch ${params.resumeBatchId}.`)
+    if (resumeRow.status === 'completed') {
+      return { ...zero, path, batchId: resumeRow.id, format: resumeRow.format as ImportFormat, status: 'completed', notes: ['already completed'] }
+    }
+    options = storedMapping(resumeRow).options
+  }
+
+  let source
+  try {
+    source = await openSource(path, { ...options, skip: resumeRow?.records_done ?? 0 } satisfies ReadOptions)
+  } catch (err) {
+    const e = AppError.from(err)
+    const error = e.hint ? `${e.message} ${e.hint}` : e.message
+    if (resumeRow) failBatch(db, resumeRow.id, error)
+    return { ...zero, path, batchId: resumeRow?.id ?? null, format: null, status: 'refused', error, notes: [] }
+  }
+  const info = source.info
+
+  // The mapping: stored (resume), given, the format's default, or suggested from the fields.
+  let mapping: FieldMapping
+  if (resumeRow) mapping = storedMapping(resumeRow).mapping
+  else if (params.mapping) mapping = params.mapping
+  else {
+    const preset = defaultMappingFor(info.format)
+    mapping = preset ?? suggestMapping(info.fields)
+  }
+  const problems = validateMapping(mapping, info.fields)
+  if (problems.length > 0) {
+    const error = `${path}: the field mapping does not fit this file. ${problems.join(' ')}`
+    return { ...zero, path, batchId: resumeRow?.id ?? null, format: info.format, status: 'refused', error, notes: info.notes }
+  }
+
+  if (resumeRow && resumeRow.bytes_total !== null && resumeRow.bytes_total !== info.totalBytes) {
+    const error = `${path} changed since batch ${resumeRow.id} started (size ${resumeRow.bytes_total} -> ${info.totalBytes} bytes); it cannot be resumed.`
+    return { ...zero, path, batchId: resumeRow.id, format: info.format, status: 'refused', error: `${error} Delete the batch and import the file again.`, notes: info.notes }
+  }
+
+  let batchId: number
+  if (resumeRow) {
+    batchId = resumeRow.id
+    db.prepare(`UPDATE import_batches SET status = 'running', job_id = coalesce(?, job_id), error = NULL WHERE id = ?`).run(
+      params.jobId ?? null,
+      batchId
+    )
+  } else {
+    const stored: StoredMapping = { mapping, options }
+    batchId = Number(
+      db
+        .prepare(
+          `INSERT INTO import_batches (name, source_path, format, encoding, mapping_json, status, job_id, bytes_total, created_at)
+           VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`
+        )
+        .run(
+          params.name ?? path.split(/[\\/]/).pop() ?? path,
+          path,
+          info.format,
+          info.encoding ?? null,
+          JSON.stringify(stored),
+          params.jobId ?? null,
+          info.totalBytes,
+          nowIso()
+        ).lastInsertRowid
+    )
+  }
+
+  const st = statements(db)
+  const totals: ImportCounts = { ...zero }
+  const base = resumeRow
+    ? {
+        added: resumeRow.added,
+        duplicates: resumeRow.duplicates,
+        conflicts: resumeRow.conflicts,
+        rejected: resumeRow.rejected,
+        records: resumeRow.records_done
+      }
+    : { ...zero }
+  const now = nowIso()
+
+  // Mapping, hashing and JSON happen as records arrive (between reads); the transaction only writes.
+  type Prepared =
+    | { kind: 'issue'; file: string; where: string; externalId: string | null; reason: string; excerpt: string | null; chars: number }
+    | { kind: 'report'; key: string; hash: string; values: unknown[]; externalId: string | null; file: string; where: string; text: string; chars: number }
+  const prepare = (item: ReaderItem): Prepared => {
+    const where = describeLocation(item.loc)
+    if (item.kind === 'error') {
+      const excerpt = item.raw?.slice(0, EXCERPT_CHARS) ?? null
+      return { kind: 'issue', file: item.loc.file, where, externalId: null, reason: item.reason, excerpt, chars: excerpt?.length ?? 0 }
+    }
+    const mapped = applyMapping(item.fields, mapping)
+    if (!mapped.ok) {
+      const excerpt = JSON.stringify(item.fields).slice(0, EXCERPT_CHARS)
+      const id = mapping.idField ? item.fields[mapping.idField] || null : null
+      return { kind: 'issue', file: item.loc.file, where, externalId: id, reason: mapped.reason, excerpt, chars: excerpt.length }
+    }
+    const r = mapped.report
+    const hash = sha256(r.text)
+    const key = r.externalId ?? `sha256:${hash}`
+    let hasMeta = false
+    for (const _ in r.meta) {
+      hasMeta = true
+      break
+    }
+    const values = [
+      key,
+      r.externalId,
+      batchId,
+      r.text,
+      hash,
+      JSON.stringify(r.sections),
+      r.patientId,
+      item.fields.study_id || null,
+      r.accession,
+      r.studyDate,
+      r.modality,
+      hasMeta ? JSON.stringify(r.meta) : null,
+      `${item.loc.file} (${where})`,
+      now
+    ]
+    return { kind: 'report', key, hash, values, externalId: r.externalId, file: item.loc.file, where, text: r.text, chars: r.text.length }
+  }
+
+  const writeChunk = db.transaction((rows: Prepared[], bytesDone: number) => {
+    const c = { added: 0, duplicates: 0, conflicts: 0, rejected: 0 }
+    for (const row of rows) {
+      if (row.kind === 'issue') {
+        st.issue.run(batchId, 'rejected', row.file, row.where, row.externalId, row.reason, row.excerpt)
+        c.rejected++
+        continue
+      }
+      if (st.insert.run(...row.values).changes === 1) {
+        c.added++
+        continue
+      }
+      const prior = st.existing.get(row.key) as { id: number; content_hash: string; batch_id: number | null }
+      if (prior.content_hash === row.hash) {
+        c.duplicates++
+      } else {
+        c.conflicts++
+        st.issue.run(
+          batchId,
+          'conflict',
+          row.file,
+          row.where,
+          row.externalId,
+          `report id "${row.externalId}" already exists with different text (report ${prior.id}` +
+            `${prior.batch_id ? `, batch ${prior.batch_id}` : ''}); the existing text was kept`,
+          row.text.slice(0, EXCERPT_CHARS)
+        )
+      }
+    }
+    st.checkpoint.run(rows.length, bytesDone, c.added, c.duplicates, c.conflicts, c.rejected, batchId)
+    return c
+  })
+
+  // Chunk size adapts so one transaction takes about TARGET_TX_MS: the event loop is never held long.
+  let chunkSize = run.chunkSize ?? 500
+  let pending: Prepared[] = []
+  let pendingChars = 0
+  let cancelled = false
+  const flush = async () => {
+    if (pending.length === 0) return
+    const t0 = performance.now()
+    const c = writeChunk(pending, source.bytesRead())
+    const ms = performance.now() - t0
+    if (!run.chunkSize) chunkSize = Math.max(50, Math.min(MAX_CHUNK, Math.round((chunkSize * TARGET_TX_MS) / Math.max(ms, 1))))
+    totals.added += c.added
+    totals.duplicates += c.duplicates
+    totals.conflicts += c.conflicts
+    totals.rejected += c.rejected
+    totals.records += pending.length
+    pending = []
+    pendingChars = 0
+    run.onProgress?.({
+      records: base.records + totals.records,
+      bytesDone: source.bytesRead(),
+      bytesTotal: info.totalBytes,
+      counts: sumCounts(base, totals)
+    })
+    await (run.yieldFn ?? defaultYield)()
+  }
+
+  try {
+    outer: for await (const batch of source.batches()) {
+      for (const item of batch) {
+        const p = prepare(item)
+        pending.push(p)
+        pendingChars += p.chars
+        if (pending.length >= chunkSize || pendingChars >= CHUNK_CHARS) {
+          await flush()
+          if (run.signal?.aborted) {
+            cancelled = true
+            break outer
+          }
+        }
+      }
+      if (run.signal?.aborted) {
+        await flush()
+        cancelled = true
+        break
+      }
+    }
+    if (!cancelled) await flush()
+  } catch (err) {
+    const e = AppError.from(err)
+    failBatch(db, batchId, e.message)
+    throw err
+  }
+  const status = cancelled ? 'cancelled' : 'completed'
+  db.prepare(`UPDATE import_batches SET status = ?, finished_at = ? WHERE id = ?`).run(status, nowIso(), batchId)
+  return {
+    ...totals,
+    path,
+    batchId,
+    format: info.format,
+    status,
+    notes: info.notes,
+    resumedFrom: resumeRow ? resumeRow.records_done : undefined
+  }
+}
+
+function sumCounts(a: ImportCounts, b: ImportCounts): ImportCounts {
+  return {
+    added: a.added + b.added,
+    duplicates: a.duplicates + b.duplicates,
+    conflicts: a.conflicts + b.conflicts,
+    rejected: a.rejected + b.rejected,
+    records: a.records + b.records
+  }
+}
+
+function failBatch(db: Db, batchId: number, error: string): void {
+  db.prepare(`UPDATE import_batches SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`).run(error, nowIso(), batchId)
+}
+
+const defaultYield = () => new Promise<void>((r) => setImmediate(r))
+
+export { ImportFileError }
+
+/** Size of a file or folder entry, for matching a resumable batch. */
+export async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    const s = await stat(path)
+    return s.isDirectory() ? undefined : s.size
+  } catch {
+    return undefined
+  }
+}
