@@ -109,9 +109,18 @@ function writeStats(counts: Int32Array, nLabels: number, out: Float64Array, b: n
     out[(l * 3) * B + b] = prec
     out[(l * 3 + 1) * B + b] = rec
     out[(l * 3 + 2) * B + b] = f1
-    if (!Number.isNaN(prec)) (sp += prec), kp++
-    if (!Number.isNaN(rec)) (sr += rec), kr++
-    if (!Number.isNaN(f1)) (sf += f1), kf++
+    if (!Number.isNaN(prec)) {
+      sp += prec
+      kp++
+    }
+    if (!Number.isNaN(rec)) {
+      sr += rec
+      kr++
+    }
+    if (!Number.isNaN(f1)) {
+      sf += f1
+      kf++
+    }
   }
   const m = nLabels * 3
   out[m * B + b] = tp + fp === 0 ? NaN : tp / (tp + fp)

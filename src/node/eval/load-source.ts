@@ -80,7 +80,7 @@ export function sourceProvenance(db: Db, info: SourceInfo): SourceProvenance {
     details: { 'Reports labelled': info.reportCount, ...(info.description ? { Description: info.description } : {}) }
   }
   if (run) {
-    let prov: Record<string, string> = {}
+    let prov: Record<string, string>
     try {
       prov = flatten(JSON.parse(run.provenance_json))
     } catch {
