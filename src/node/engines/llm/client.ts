@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { AppError } from '../../../common/errors'
-import type { HostMessage, HostReplies, HostRequest } from './protocol'
+import type { FitEstimate, HardwareInfo } from './hardware'
+import type { FitSettings, HostMessage, HostReplies, HostRequest } from './protocol'
 import type { HostState, LabelItem, LoadInfo, LoadSpec, RuntimeStats } from './runtime'
 import type { EngineResult } from '../types'
 
@@ -158,6 +159,14 @@ export class HostClient {
     return this.request('stats', {}, 'reading statistics')
   }
 
+  hardware(): Promise<HardwareInfo> {
+    return this.request('hardware', {}, 'detecting GPU backends')
+  }
+
+  fit(path: string, settings: FitSettings): Promise<FitEstimate> {
+    return this.request('fit', { path, settings }, `estimating whether ${path} fits`)
+  }
+
   /** Disposes the model in the host and ends the process. */
   async close(): Promise<void> {
     if (this.exited) return
@@ -174,3 +183,13 @@ export class HostClient {
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref())
+
+/** Runs one query in a short-lived host process (hardware detection, fit estimates). */
+export async function withHost<T>(fn: (client: HostClient) => Promise<T>, spawn: HostSpawner = forkHost): Promise<T> {
+  const client = new HostClient(spawn)
+  try {
+    return await fn(client)
+  } finally {
+    await client.close()
+  }
+}

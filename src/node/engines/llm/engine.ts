@@ -172,8 +172,9 @@ export const llmEngine: Engine = {
     }
 
     let closed = false
-    return {
+    const session: LlmSession = {
       provenance,
+      stats: () => backend.stats(),
       async label(batch: EngineReport[], signal: AbortSignal): Promise<EngineResult[]> {
         if (closed) throw new AppError('engine_failed', 'The LLM engine session is closed.')
         return backend.label(
@@ -187,6 +188,12 @@ export const llmEngine: Engine = {
         await backend.close()
       }
     }
+    return session
   }
+}
+
+/** The llm engine's session also reports token counters (for progress and benchmarks). */
+export interface LlmSession extends EngineSession {
+  stats(): Promise<RuntimeStats>
 }
 

@@ -2,6 +2,7 @@
 // child process (CLI, tests) and an Electron utility process (app); see host-entry.ts.
 import { AppError } from '../../../common/errors'
 import type { HostPort, HostRequest } from './protocol'
+import { detectHardware, estimateFit } from './hardware'
 import { LlmRuntime } from './runtime'
 
 export function serveHost(port: HostPort): LlmRuntime {
@@ -35,6 +36,10 @@ export function serveHost(port: HostPort): LlmRuntime {
         return reply(msg.id, async () => null)
       case 'stats':
         return reply(msg.id, async () => ({ ...runtime.stats }))
+      case 'hardware':
+        return reply(msg.id, () => detectHardware())
+      case 'fit':
+        return reply(msg.id, () => estimateFit(msg.path, msg.settings))
       case 'dispose':
         return reply(msg.id, () => runtime.dispose())
     }

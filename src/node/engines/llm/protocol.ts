@@ -2,6 +2,7 @@
 // same over child_process IPC (CLI, tests) and Electron's utilityProcess port (app).
 import type { AppErrorData } from '../../../common/errors'
 import type { EngineResult } from '../types'
+import type { FitEstimate, HardwareInfo } from './hardware'
 import type { HostState, LabelItem, LoadInfo, LoadSpec, RuntimeStats } from './runtime'
 
 export type HostRequest =
@@ -9,13 +10,19 @@ export type HostRequest =
   | { kind: 'label'; id: number; batch: LabelItem[] }
   | { kind: 'cancel'; id: number; target: number }
   | { kind: 'stats'; id: number }
+  | { kind: 'hardware'; id: number }
+  | { kind: 'fit'; id: number; path: string; settings: FitSettings }
   | { kind: 'dispose'; id: number }
+
+export type FitSettings = Parameters<typeof import('./hardware').estimateFit>[1]
 
 export interface HostReplies {
   load: LoadInfo
   label: EngineResult[]
   cancel: null
   stats: RuntimeStats
+  hardware: HardwareInfo
+  fit: FitEstimate
   dispose: null
 }
 

@@ -132,10 +132,13 @@ export class LlmRuntime {
     } else if (choice === 'auto') {
       llama = await lib.getLlama({ ...base, gpu: 'auto' })
       if (llama.gpu === false) {
+        const all = (await lib.getLlamaGpuTypes('allValid')).filter((g) => g !== false)
         const supported = (await lib.getLlamaGpuTypes('supported')).filter((g) => g !== false)
         note = supported.length
-          ? `no usable GPU: none of the backends for this platform (${supported.join(', ')}) found a working device or driver; running on CPU`
-          : 'no GPU backend exists for this platform; running on CPU'
+          ? `no working GPU device for ${supported.join(', ')}; running on the CPU`
+          : all.length
+            ? `no ${all.join(' or ')} driver or runtime found; running on the CPU`
+            : 'this platform has no GPU backend; running on the CPU'
       }
     } else {
       try {
