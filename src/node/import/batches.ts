@@ -3,33 +3,11 @@
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { AppError } from '../../common/errors'
+import type { BatchInfo, ImportIssue, MappingPreset } from '../../common/import/dto'
 import type { FieldMapping, ImportFormat } from '../../common/import/mapping'
 import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
 import { toCsvLine } from './csv'
-
-export interface BatchInfo {
-  id: number
-  name: string
-  sourcePath: string
-  format: ImportFormat
-  encoding: string | null
-  status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted'
-  jobId: number | null
-  recordsDone: number
-  bytesDone: number
-  bytesTotal: number | null
-  added: number
-  duplicates: number
-  conflicts: number
-  rejected: number
-  /** Reports of this batch still in the workspace. */
-  reportCount: number
-  error: string | null
-  createdAt: string
-  finishedAt: string | null
-  mapping: FieldMapping
-}
 
 const BATCH_SELECT = `
   SELECT b.id, b.name, b.source_path AS sourcePath, b.format, b.encoding, b.status, b.job_id AS jobId,
@@ -55,16 +33,6 @@ export function getBatch(db: Db, id: number): BatchInfo {
   const row = db.prepare(`${BATCH_SELECT} WHERE b.id = ?`).get(id) as BatchRow | undefined
   if (!row) throw new AppError('not_found', `There is no import batch ${id}.`, 'List the batches to see their ids.')
   return toInfo(row)
-}
-
-export interface ImportIssue {
-  id: number
-  kind: 'rejected' | 'conflict' | 'duplicate'
-  file: string
-  location: string
-  externalId: string | null
-  reason: string
-  excerpt: string | null
 }
 
 export function listIssues(db: Db, batchId: number, opts: { offset?: number; limit?: number; kind?: ImportIssue['kind'] } = {}): { total: number; items: ImportIssue[] } {
@@ -132,13 +100,6 @@ export async function deleteBatch(
     db.prepare('DELETE FROM import_batches WHERE id = ?').run(batchId)
   })()
   return { reports }
-}
-
-export interface MappingPreset {
-  name: string
-  format: ImportFormat
-  mapping: FieldMapping
-  updatedAt: string
 }
 
 export function savePreset(db: Db, p: { name: string; format: ImportFormat; mapping: FieldMapping }): MappingPreset {

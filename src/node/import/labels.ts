@@ -4,6 +4,7 @@
 // are listed, never silently dropped.
 import { AppError } from '../../common/errors'
 import { findLabel } from '../../common/labelsets'
+import type { LabelImportResult } from '../../common/import/dto'
 import type { LabelState } from '../../common/types'
 import type { Db } from '../store/db'
 import { findLabelSet } from '../store/repos/labelSets'
@@ -22,24 +23,6 @@ export interface LabelImportParams {
   /** What 0 means: 'negative' (CheXpert convention, default) or 'not_mentioned' (one-hot files). */
   zeroAs?: 'negative' | 'not_mentioned'
   description?: string
-}
-
-export interface LabelImportResult {
-  sourceId: number
-  sourceName: string
-  labelSetId: number
-  /** File column -> label of the set. */
-  matched: Array<{ column: string; label: string }>
-  /** Columns that are neither the id nor a label of the set (e.g. Path, Sex, study_id). */
-  unknownColumns: string[]
-  /** Labels of the set with no column in the file (left without a value). */
-  missingLabels: string[]
-  rows: number
-  reportsLabelled: number
-  labelsWritten: number
-  unknownReportIds: { count: number; sample: string[] }
-  rejected: Array<{ location: string; reason: string }>
-  rejectedCount: number
 }
 
 const MAX_LISTED = 200

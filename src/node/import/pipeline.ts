@@ -12,6 +12,7 @@ import {
   type FieldMapping,
   type ImportFormat
 } from '../../common/import/mapping'
+import type { FileResult, ImportCounts } from '../../common/import/dto'
 import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
 import { defaultMappingFor, openSource } from './read'
@@ -34,25 +35,6 @@ export interface ImportFileParams {
   /** Batch name shown in the list; default: the file name. */
   name?: string
   jobId?: number | null
-}
-
-export interface ImportCounts {
-  added: number
-  duplicates: number
-  conflicts: number
-  rejected: number
-  records: number
-}
-
-export interface FileResult extends ImportCounts {
-  path: string
-  batchId: number | null
-  format: ImportFormat | null
-  status: 'completed' | 'cancelled' | 'refused'
-  /** Why a whole file was refused (not a report source, unreadable, mapping does not fit). */
-  error?: string
-  notes: string[]
-  resumedFrom?: number
 }
 
 export interface ImportProgress {

@@ -5,8 +5,7 @@ import {
   suggestMapping,
   validateMapping,
   type FieldMapping,
-  type ImportFormat,
-  type MapResult
+  type ImportFormat
 } from '../../common/import/mapping'
 import { openCsv } from './csv'
 import { detectFormat } from './detect'
@@ -14,7 +13,8 @@ import { openFhir } from './fhir'
 import { openHl7 } from './hl7'
 import { openJson, openJsonl } from './json'
 import { openTxtDir } from './txt-dir'
-import { ImportFileError, type ReaderItem, type ReadOptions, type RecordSource, type SourceInfo } from './types'
+import type { Preview } from '../../common/import/dto'
+import { ImportFileError, type ReaderItem, type ReadOptions, type RecordSource } from './types'
 import { openXlsx } from './xlsx'
 
 /** Mapping that fits the fixed fields of HL7, FHIR and text-file records. */
@@ -72,19 +72,6 @@ export async function openSource(path: string, opts: ReadOptions = {}): Promise<
   }
   if (detection) source.info.notes.unshift(`detected ${source.info.format}: ${detection}`)
   return Object.assign(source, { detection })
-}
-
-export interface PreviewRow {
-  item: ReaderItem
-  mapped?: MapResult
-}
-
-export interface Preview {
-  info: SourceInfo
-  suggested: FieldMapping
-  /** Problems of the given (or suggested) mapping against the fields. */
-  mappingProblems: string[]
-  rows: PreviewRow[]
 }
 
 /** The first `limit` items of a source, mapped with the given mapping (or the suggested one). */

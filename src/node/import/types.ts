@@ -1,38 +1,10 @@
 // What every format reader yields: records with their location, or per-record errors (never thrown).
 // A file that cannot be read as a report source at all throws one ImportFileError instead.
 import { AppError } from '../../common/errors'
-import type { ImportFormat, RecordFields, RejectCode } from '../../common/import/mapping'
+import type { ImportFormat } from '../../common/import/mapping'
+import type { ReaderItem, SourceInfo, TextEncoding } from '../../common/import/dto'
 
-export interface RecordLocation {
-  /** Path of the file the record came from (for folders: the .txt file). */
-  file: string
-  /** 1-based line where the record starts, when the format has lines. */
-  line?: number
-  /** 1-based record number within the file (data rows, array elements, messages, ...). */
-  record: number
-  /** Spreadsheet sheet name, for xlsx. */
-  sheet?: string
-}
-
-export interface RecordItem {
-  kind: 'record'
-  fields: RecordFields
-  loc: RecordLocation
-}
-
-export interface ErrorItem {
-  kind: 'error'
-  code: RejectCode
-  /** What is wrong with this record and, where useful, what to do. */
-  reason: string
-  loc: RecordLocation
-  /** The raw input of the record (possibly truncated), kept so nothing is lost. */
-  raw?: string
-}
-
-export type ReaderItem = RecordItem | ErrorItem
-
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+export type { ErrorItem, ReaderItem, RecordItem, RecordLocation, SourceInfo, TextEncoding } from '../../common/import/dto'
 
 export interface ReadOptions {
   /** Force a format instead of detecting it. */
@@ -47,20 +19,6 @@ export interface ReadOptions {
   sheet?: string
   /** Skip the first N items (records and errors) of the file: resume after a checkpoint. */
   skip?: number
-}
-
-/** Facts a reader found out about its file, shown in the wizard and the summary. */
-export interface SourceInfo {
-  path: string
-  format: ImportFormat
-  encoding?: TextEncoding
-  /** e.g. "file is not valid UTF-8; decoded as Windows-1252". */
-  notes: string[]
-  delimiter?: string
-  hasHeader?: boolean
-  /** Field names records carry (columns, or the fixed fields of HL7/FHIR/txt records). */
-  fields: string[]
-  totalBytes: number
 }
 
 /**

@@ -1,0 +1,218 @@
+// `radlabel import` and `radlabel import-labels`: the same job and domain code as the import wizard.
+import type { Command } from 'commander'
+import { AppError } from '../../../common/errors'
+import type { LabelImportResult } from '../../../common/import/dto'
+import { IMPORT_FORMATS, type FieldMapping, type ImportFormat } from '../../../common/import/mapping'
+import { listPresets, savePreset, writeIssuesCsv } from '../../import/batches'
+import { IMPORT_JOB_KIND, type ImportJobParams, type ImportJobResult } from '../../import/job'
+import type { SourceOptions } from '../../import/pipeline'
+import type { TextEncoding } from '../../import/types'
+import { printJson, printLines } from '../output'
+import { callOrThrow, runJobInForeground, withSession } from '../session'
+
+interface ImportOpts {
+  db: string
+  format: string
+  idColumn?: string
+  textColumn?: string
+  findingsColumn?: string
+  impressionColumn?: string
+  indicationColumn?: string
+  comparisonColumn?: string
+  techniqueColumn?: string
+  studyDateColumn?: string
+  modalityColumn?: string
+  patientIdColumn?: string
+  accessionColumn?: string
+  encoding?: string
+  delimiter?: string
+  header: string
+  sheet?: string
+  name?: string
+  preset?: string
+  savePreset?: string
+  errors?: string
+  resume: boolean
+  json?: boolean
+}
+
+function overrides(o: ImportOpts): FieldMapping | undefined {
+  const m: FieldMapping = {}
+  if (o.idColumn) m.idField = o.idColumn
+  if (o.textColumn) m.textField = o.textColumn
+  const sections = {
+    findings: o.findingsColumn,
+    impression: o.impressionColumn,
+    indication: o.indicationColumn,
+    comparison: o.comparisonColumn,
+    technique: o.techniqueColumn
+  }
+  if (Object.values(sections).some(Boolean)) {
+    if (o.textColumn) {
+      throw new AppError('invalid_input', 'Use either --text-column or section columns (--findings-column ...), not both.')
+    }
+    m.sectionFields = Object.fromEntries(Object.entries(sections).filter(([, v]) => v)) as FieldMapping['sectionFields']
+  }
+  const meta = { studyDate: o.studyDateColumn, modality: o.modalityColumn, patientId: o.patientIdColumn, accession: o.accessionColumn }
+  if (Object.values(meta).some(Boolean)) m.meta = Object.fromEntries(Object.entries(meta).filter(([, v]) => v))
+  return Object.keys(m).length ? m : undefined
+}
+
+const sum = (r: ImportJobResult) =>
+  `added ${r.added}, duplicates ${r.duplicates}, conflicts ${r.conflicts}, rejected ${r.rejected} (${r.records} records)`
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'Import reports from CSV/TSV, Excel, JSON/JSONL, folders of .txt (MIMIC-CXR layout), HL7 v2 ORU or FHIR files.\n' +
+        'Re-importing adds nothing; the same id with other text is a conflict (kept, reported); an interrupted\n' +
+        'import of the same file continues where it stopped.'
+    )
+    .argument('<files...>', 'files or folders to import')
+    .requiredOption('--db <path>', 'workspace database file')
+    .option('--format <format>', `auto | ${IMPORT_FORMATS.join(' | ')}`, 'auto')
+    .option('--id-column <name>', 'field with the report id (default: guessed; none = content hash)')
+    .option('--text-column <name>', 'field with the whole report text')
+    .option('--findings-column <name>', 'field with the findings section')
+    .option('--impression-column <name>', 'field with the impression section')
+    .option('--indication-column <name>', 'field with the indication/history section')
+    .option('--comparison-column <name>', 'field with the comparison section')
+    .option('--technique-column <name>', 'field with the technique section')
+    .option('--study-date-column <name>', 'field with the study date')
+    .option('--modality-column <name>', 'field with the modality')
+    .option('--patient-id-column <name>', 'field with the patient id')
+    .option('--accession-column <name>', 'field with the accession number')
+    .option('--encoding <enc>', 'utf-8 | utf-16le | utf-16be | windows-1252 (default: detected)')
+    .option('--delimiter <char>', 'CSV delimiter (default: detected; "\\t" for tab)')
+    .option('--header <auto|yes|no>', 'whether the first row is a header', 'auto')
+    .option('--sheet <name>', 'Excel sheet (default: the first)')
+    .option('--name <name>', 'batch name (default: the file name)')
+    .option('--preset <name>', 'use a saved mapping preset')
+    .option('--save-preset <name>', 'save the mapping used as a preset for this source')
+    .option('--errors <file>', 'write rejected records and conflicts of the batch(es) to this CSV')
+    .option('--no-resume', 'start a new batch even if an interrupted import of the same file exists')
+    .option('--json', 'print one JSON object')
+    .action(async (files: string[], o: ImportOpts) => {
+      if (o.format !== 'auto' && !(IMPORT_FORMATS as readonly string[]).includes(o.format)) {
+        throw new AppError('invalid_input', `Unknown format "${o.format}".`, `Use auto or one of: ${IMPORT_FORMATS.join(', ')}.`)
+      }
+      const options: SourceOptions = { format: o.format as ImportFormat | 'auto' }
+      if (o.encoding) options.encoding = o.encoding as TextEncoding
+      if (o.delimiter) options.delimiter = o.delimiter === '\\t' ? '\t' : o.delimiter
+      if (o.header === 'yes' || o.header === 'no') options.hasHeader = o.header === 'yes'
+      else if (o.header !== 'auto') throw new AppError('invalid_input', `--header must be auto, yes or no (got "${o.header}").`)
+      if (o.sheet) options.sheet = o.sheet
+      await withSession(o.db, async (session) => {
+        const db = session.ctx.workspace.db
+        let mapping: FieldMapping | undefined
+        if (o.preset) {
+          const preset = listPresets(db).find((p) => p.name === o.preset)
+          if (!preset) {
+            const names = listPresets(db).map((p) => p.name)
+            throw new AppError('not_found', `There is no mapping preset "${o.preset}".`, names.length ? `Presets: ${names.join(', ')}.` : 'Save one with --save-preset.')
+          }
+          mapping = preset.mapping
+        }
+        const params: ImportJobParams = {
+          files: files.map((path) => ({ path, options, mapping, mappingOverrides: mapping ? undefined : overrides(o), name: o.name })),
+          autoResume: o.resume
+        }
+        const title = files.length === 1 ? `Import ${files[0]}` : `Import ${files.length} files`
+        const job = await runJobInForeground(session, IMPORT_JOB_KIND, title, params)
+        const result = job.result as ImportJobResult
+        if (o.savePreset) {
+          const used = result.files.find((f) => f.batchId !== null)
+          if (used?.batchId) {
+            const stored = db.prepare('SELECT format, mapping_json FROM import_batches WHERE id = ?').get(used.batchId) as { format: ImportFormat; mapping_json: string }
+            savePreset(db, { name: o.savePreset, format: stored.format, mapping: JSON.parse(stored.mapping_json).mapping as FieldMapping })
+          }
+        }
+        let errorsWritten: number | undefined
+        if (o.errors) {
+          errorsWritten = 0
+          const batchIds = result.files.map((f) => f.batchId).filter((b): b is number => b !== null)
+          // One file per batch when several; the given name otherwise.
+          for (const [i, b] of batchIds.entries()) {
+            const path = batchIds.length > 1 ? o.errors.replace(/(\.csv)?$/i, `-batch${b}.csv`) : o.errors
+            errorsWritten += await writeIssuesCsv(db, b, i === 0 && batchIds.length === 1 ? o.errors : path)
+          }
+        }
+        const refused = result.files.filter((f) => f.status === 'refused')
+        if (o.json) {
+          printJson({
+            added: result.added,
+            duplicates: result.duplicates,
+            conflicts: result.conflicts,
+            rejected: result.rejected,
+            records: result.records,
+            refused: refused.length,
+            jobId: job.id,
+            files: result.files,
+            ...(errorsWritten !== undefined ? { errorsFile: o.errors, errorsWritten } : {})
+          })
+        } else {
+          const lines = result.files.map((f) =>
+            f.status === 'refused'
+              ? `${f.path}: REFUSED — ${f.error}`
+              : `${f.path}: ${f.format}, batch ${f.batchId}${f.resumedFrom ? ` (resumed after record ${f.resumedFrom})` : ''}: ` +
+                `added ${f.added}, duplicates ${f.duplicates}, conflicts ${f.conflicts}, rejected ${f.rejected}` +
+                (f.notes.length ? `\n  ${f.notes.join('\n  ')}` : '')
+          )
+          if (result.files.length > 1) lines.push(`Total: ${sum(result)}`)
+          if (result.rejected + result.conflicts > 0 && errorsWritten === undefined)
+            lines.push('Rejected records and conflicts: write them with --errors FILE.csv, or see the Import page.')
+          if (errorsWritten !== undefined) lines.push(`${errorsWritten} issues written to ${o.errors}`)
+          printLines(lines)
+        }
+        for (const f of refused) process.stderr.write(`radlabel: error: ${f.error}\n`)
+        if (refused.length) process.exitCode = 2
+      })
+    })
+
+  program
+    .command('import-labels')
+    .description('Import reference labels (CheXpert/MIMIC 1/0/-1/blank or 0/1 columns) as a named source.')
+    .argument('<file>', 'label file (CSV/TSV/Excel/JSON)')
+    .requiredOption('--db <path>', 'workspace database file')
+    .requiredOption('--source <name>', 'name of the new source, e.g. "site gold"')
+    .requiredOption('--label-set <id>', 'label set id, slug or slug@version (e.g. chexpert14)')
+    .requiredOption('--id-column <name>', 'column with the report id')
+    .option('--zero-as <state>', 'what 0 means: negative | not_mentioned', 'negative')
+    .option('--format <format>', 'auto | csv | tsv | xlsx | json | jsonl', 'auto')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, o: { db: string; source: string; labelSet: string; idColumn: string; zeroAs: string; format: string; json?: boolean }) => {
+      await withSession(o.db, async (session) => {
+        const r = await callOrThrow<LabelImportResult>(session, 'import.labels', {
+          path: file,
+          sourceName: o.source,
+          labelSet: o.labelSet,
+          idColumn: o.idColumn,
+          zeroAs: o.zeroAs,
+          options: { format: o.format }
+        })
+        if (o.json) {
+          const { rejected: rejectedRows, ...rest } = r
+          printJson({
+            added: r.reportsLabelled,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: r.rejectedCount,
+            ...rest,
+            rejectedRows
+          })
+          return
+        }
+        printLines([
+          `Source "${r.sourceName}" (id ${r.sourceId}): ${r.reportsLabelled} reports labelled, ${r.labelsWritten} labels from ${r.rows} rows.`,
+          `Columns matched: ${r.matched.map((m) => (m.column === m.label ? m.label : `${m.column} -> ${m.label}`)).join(', ')}`,
+          ...(r.unknownColumns.length ? [`Columns not used: ${r.unknownColumns.join(', ')}`] : []),
+          ...(r.missingLabels.length ? [`Labels without a column: ${r.missingLabels.join(', ')}`] : []),
+          ...(r.unknownReportIds.count
+            ? [`${r.unknownReportIds.count} ids match no report: ${r.unknownReportIds.sample.slice(0, 10).join(', ')}${r.unknownReportIds.count > 10 ? ', …' : ''}`]
+            : []),
+          ...(r.rejectedCount ? [`${r.rejectedCount} rows rejected:`, ...r.rejected.slice(0, 20).map((x) => `  ${x.location}: ${x.reason}`)] : [])
+        ])
+      })
+    })
+}

@@ -1,0 +1,127 @@
+// The import as a job: files in order, progress (records, bytes, ETA) and cancel through the JobManager.
+// Resuming the job (after cancel, pause or a crash) continues each file's batch from its checkpoint.
+import { resolve } from 'node:path'
+import type { FileResult, ImportCounts } from '../../common/import/dto'
+import type { FieldMapping } from '../../common/import/mapping'
+import { matchingPreset } from './batches'
+import type { JobContext } from '../jobs/jobManager'
+import { yieldToEventLoop } from '../jobs/jobManager'
+import { fileSize, findResumableBatch, importFile, type SourceOptions } from './pipeline'
+import { previewSource } from './read'
+import type { Db } from '../store/db'
+
+export const IMPORT_JOB_KIND = 'import'
+
+export interface ImportJobFile {
+  path: string
+  options?: SourceOptions
+  /** Complete mapping; or absent to use a saved preset that fits, the format's default, or a suggestion. */
+  mapping?: FieldMapping
+  /** Merged over the resolved mapping (CLI: --id-column alone keeps the suggested text field). */
+  mappingOverrides?: FieldMapping
+  name?: string
+  /** Continue this unfinished batch (its stored mapping and options are used). */
+  resumeBatchId?: number
+}
+
+export interface ImportJobParams {
+  files: ImportJobFile[]
+  /** Continue an unfinished batch of the same file and options instead of starting a new one (default true). */
+  autoResume?: boolean
+}
+
+export interface ImportJobResult extends ImportCounts {
+  files: FileResult[]
+  refused: number
+}
+
+/** The mapping of a file the user did not map completely: a saved preset that fits, else the format's
+ * default or a suggestion from the field names; then the user's overrides on top. */
+export async function resolveMapping(db: Db, f: ImportJobFile): Promise<FieldMapping | undefined> {
+  if (f.mapping) return f.mapping
+  // A file that cannot be opened is refused by importFile with its reason.
+  const pre = await previewSource(f.path, { ...(f.options ?? {}), limit: 20 }).catch(() => undefined)
+  if (!pre) return undefined
+  const base = matchingPreset(db, pre.info.fields)?.mapping ?? pre.suggested
+  const o = f.mappingOverrides
+  if (!o) return base
+  const merged: FieldMapping = { ...base, meta: { ...(base.meta ?? {}), ...(o.meta ?? {}) } }
+  if (o.idField) merged.idField = o.idField
+  if (o.textField) {
+    merged.textField = o.textField
+    delete merged.sectionFields
+  }
+  if (o.sectionFields && Object.values(o.sectionFields).some(Boolean)) {
+    merged.sectionFields = o.sectionFields
+    delete merged.textField
+  }
+  return merged
+}
+
+export async function runImportJob(params: ImportJobParams, ctx: JobContext): Promise<ImportJobResult> {
+  const db = ctx.workspace.db
+  const results: FileResult[] = []
+  let recordsBefore = 0
+  for (let i = 0; i < params.files.length; i++) {
+    const f = params.files[i]
+    if (ctx.signal.aborted) break
+    const path = resolve(f.path)
+    const options = f.options ?? {}
+    // A resumed job continues its own batch of this file; a finished one is not imported again.
+    const own = db
+      .prepare('SELECT id, status FROM import_batches WHERE job_id = ? AND source_path = ? ORDER BY id DESC LIMIT 1')
+      .get(ctx.jobId, path) as { id: number; status: string } | undefined
+    let resumeBatchId: number | undefined
+    if (own) resumeBatchId = own.id
+    else if (f.resumeBatchId !== undefined) resumeBatchId = f.resumeBatchId
+    else if (params.autoResume !== false) {
+      const size = await fileSize(path)
+      if (size !== undefined) resumeBatchId = findResumableBatch(db, path, options, size)?.id
+    }
+    const mapping = resumeBatchId === undefined ? await resolveMapping(db, f) : undefined
+    const label = params.files.length > 1 ? `file ${i + 1}/${params.files.length}: ` : ''
+    let fileStart = Date.now()
+    const result = await importFile(
+      db,
+      { path, options, mapping, name: f.name, jobId: ctx.jobId, resumeBatchId },
+      {
+        signal: ctx.signal,
+        yieldFn: yieldToEventLoop,
+        onProgress: (p) => {
+          const elapsed = (Date.now() - fileStart) / 1000
+          const rate = elapsed > 0 ? p.bytesDone / elapsed : 0
+          ctx.report({
+            done: recordsBefore + p.records,
+            total: null,
+            unit: 'records',
+            etaSeconds: rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : undefined,
+            message: `${label}${path.split(/[\\/]/).pop()} · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`,
+            counters: { ...p.counts, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, file: i + 1, files: params.files.length }
+          })
+        }
+      }
+    )
+    fileStart = Date.now()
+    recordsBefore += result.records
+    results.push(result)
+  }
+  const sum = (k: keyof ImportCounts) => results.reduce((a, r) => a + r[k], 0)
+  const out: ImportJobResult = {
+    added: sum('added'),
+    duplicates: sum('duplicates'),
+    conflicts: sum('conflicts'),
+    rejected: sum('rejected'),
+    records: sum('records'),
+    refused: results.filter((r) => r.status === 'refused').length,
+    files: results
+  }
+  ctx.report({ done: out.records, counters: { added: out.added, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rejected } })
+  return out
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`
+  return `${(n / 1024 ** 3).toFixed(2)} GB`
+}
