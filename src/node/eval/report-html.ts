@@ -17,7 +17,9 @@ function num(v: number | null | undefined, digits = 3): string {
 
 function ci(iv: Interval | null | undefined, digits = 3): string {
   if (!iv || iv.low === null || iv.high === null) return ''
-  return `<span class="ci">${iv.low.toFixed(digits)}–${iv.high.toFixed(digits)}</span>`
+  const n = (v: number) => (v < 0 ? `−${(-v).toFixed(digits)}` : v.toFixed(digits))
+  const sep = iv.low < 0 || iv.high < 0 ? ' to ' : '–'
+  return `<span class="ci">${n(iv.low)}${sep}${n(iv.high)}</span>`
 }
 
 function signed(v: number | null): string {
@@ -111,7 +113,7 @@ that excludes zero is shown in colour.</p>`
     const cls = d.ci && d.ci.low !== null && d.ci.high !== null ? (d.ci.low > 0 ? 'up' : d.ci.high < 0 ? 'down' : '') : ''
     return `<td class="n ${cls}">${signed(d.value)}${
       d.ci && d.ci.low !== null && d.ci.high !== null
-        ? `<span class="ci">${d.ci.low.toFixed(3)} to ${d.ci.high.toFixed(3)}${d.p !== null ? `, p ${d.p < 0.001 ? '&lt; 0.001' : '≈ ' + d.p.toFixed(3)}` : ''}</span>`
+        ? `<span class="ci">${signed(d.ci.low)} to ${signed(d.ci.high)}${d.p !== null ? `, p ${d.p < 0.001 ? '&lt; 0.001' : '≈ ' + d.p.toFixed(3)}` : ''}</span>`
         : ''
     }</td>`
   }
