@@ -1,6 +1,7 @@
 // Benchmark: evaluation with 1,000 bootstrap resamples on 10,000 synthetic reports x 14 labels.
 // Target: under 2 s. Also times a 3-source paired comparison and 4-state agreement with intervals.
-// Run: npx tsx scripts/bench/eval.ts [--reports N] [--runs K]
+// Run: npx tsx scripts/bench/eval.ts [--reports N] [--runs K] [--store]  (--store: also end to end over a
+// temporary workspace: SQLite load + alignment + evaluation)
 import { performance } from 'node:perf_hooks'
 import { agreement, compareSources, emptyMatrix, evaluate, mulberry32, STATE_CODE, type StateMatrix } from '../../src/common/eval'
 
@@ -75,3 +76,43 @@ time('compare 3 sources (paired), 1000 resamples', () => {
 time('agreement (binary + 4-state kappa), 1000 resamples', () => {
   agreement(predA, predB, { uncertain: 'positive', resamples: 1000, seed: 1 })
 })
+
+// End to end over a workspace: load two sources from SQLite, align, evaluate with 1,000 resamples.
+if (process.argv.includes('--store')) {
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { openWorkspace } = await import('../../src/node/store/db')
+  const { prepareWorkspace } = await import('../../src/node/store/prepare')
+  const { findLabelSet } = await import('../../src/node/store/repos/labelSets')
+  const { createSource } = await import('../../src/node/store/repos/sources')
+  const { evaluateSources } = await import('../../src/node/eval/evaluate-sources')
+  const { CODE_STATE } = await import('../../src/common/eval')
+  const dir = mkdtempSync(join(tmpdir(), 'radlabel-bench-eval-'))
+  try {
+    const ws = openWorkspace(join(dir, 'bench.db'))
+    prepareWorkspace(ws)
+    const { db } = ws
+    const set = findLabelSet(db, 'chexpert14')
+    db.transaction(() => {
+      const addReport = db.prepare(
+        `INSERT INTO reports (report_key, text, content_hash, sections_json, created_at) VALUES (?, 'synthetic', ?, '[]', 'now')`
+      )
+      for (let r = 0; r < N; r++) addReport.run(`B${r}`, `h${r}`)
+      const ins = db.prepare('INSERT INTO source_labels (source_id, report_id, label_id, state) VALUES (?, ?, ?, ?)')
+      for (const [name, m] of [['bench ref', ref], ['bench pred', predA]] as const) {
+        const id = createSource(db, { name, kind: name === 'bench ref' ? 'curated' : 'run', labelSetId: set.id })
+        for (let r = 0; r < N; r++) for (let l = 0; l < L; l++) ins.run(id, r + 1, set.labels[l].id, CODE_STATE[m.states[r * L + l]])
+      }
+    })()
+    time(`store: load 2 sources (${N} x ${L}) + evaluate, 1000 resamples`, () => {
+      evaluateSources(db, { pred: ['bench pred'], ref: 'bench ref', uncertain: 'positive', resamples: 1000 })
+    })
+    time(`store: load 2 sources only (resamples 0)`, () => {
+      evaluateSources(db, { pred: ['bench pred'], ref: 'bench ref', uncertain: 'positive', resamples: 0 })
+    })
+    ws.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
