@@ -3,28 +3,9 @@
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { AppError } from '../../common/errors'
+import type { GgufHeaderInfo } from '../../common/ipc/calls/models'
 
-export interface GgufHeaderInfo {
-  path: string
-  fileName: string
-  sizeBytes: number
-  /** 'lora' for adapters (general.type = adapter), else 'base'. */
-  kind: 'base' | 'lora'
-  name: string | null
-  architecture: string
-  parameters: number
-  /** llama.cpp file type name, e.g. MOSTLY_Q4_K_M. */
-  quantisation: string | null
-  contextLength: number | null
-  layers: number | null
-  embeddingLength: number | null
-  chatTemplate: string | null
-  ggufVersion: number
-  tensorCount: number
-  /** Bytes the tensors need according to the header (0 for unknown tensor types). */
-  tensorBytes: number
-  supportedByLlamaCpp: boolean
-}
+export type { GgufHeaderInfo }
 
 const MAGIC = 'GGUF'
 

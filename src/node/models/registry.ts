@@ -6,25 +6,13 @@ import { mkdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../common/errors'
+import type { ModelEntry } from '../../common/ipc/calls/models'
 import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
-import { inspectGguf, type GgufHeaderInfo } from './inspect'
+import { inspectGguf } from './inspect'
 import { rememberSha256, sha256File, type HashProgress } from './sha256'
 
-export interface ModelEntry {
-  id: number
-  name: string
-  kind: 'base' | 'lora'
-  path: string
-  copied: boolean
-  sizeBytes: number
-  sha256: string | null
-  header: GgufHeaderInfo & { mtimeMs?: number }
-  addedAt: string
-  /** False when the file is gone or changed since it was added. */
-  available: boolean
-  problem?: string
-}
+export type { ModelEntry }
 
 interface ModelRow {
   id: number

@@ -1,16 +1,13 @@
 // Prompt templates of a workspace: the built-ins plus user edits, each save a new version (a run records
 // name@version, so an edit never changes what an old run's provenance points to).
 import { AppError } from '../../common/errors'
+import type { TemplateEntry } from '../../common/ipc/calls/models'
 import { formatZodError } from '../../common/ipc/validation'
 import { BUILTIN_TEMPLATES, promptTemplateSchema, type PromptTemplate } from '../engines/llm/prompts'
 import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
 
-export interface TemplateEntry {
-  template: PromptTemplate
-  builtin: boolean
-  createdAt: string | null
-}
+export type { TemplateEntry }
 
 export function listTemplates(db: Db): TemplateEntry[] {
   const stored = (db.prepare('SELECT template_json, created_at FROM prompt_templates ORDER BY name, version').all() as {

@@ -42,6 +42,9 @@ let hostSpawner: HostSpawner = forkHost
 export function setHostSpawner(spawn: HostSpawner): void {
   hostSpawner = spawn
 }
+export function getHostSpawner(): HostSpawner {
+  return hostSpawner
+}
 
 /** Templates stored in a workspace are passed in `config.template`; built-ins are found by name. */
 export function resolveTemplate(config: LlmConfig): PromptTemplate {

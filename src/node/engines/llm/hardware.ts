@@ -2,28 +2,11 @@
 // `auto` picks and why; and whether a model fits (GgufInsights). Run inside the engine host so that a
 // misbehaving driver cannot take the caller down.
 import { cpus, totalmem } from 'node:os'
+import type { BackendInfo, FitEstimate, HardwareInfo } from '../../../common/ipc/calls/models'
 
-export interface BackendInfo {
-  type: 'cuda' | 'metal' | 'vulkan' | 'cpu'
-  usable: boolean
-  /** Why not usable, or which devices were found. */
-  detail: string
-  devices: string[]
-  vram?: { total: number; free: number }
-}
+export type { BackendInfo, FitEstimate, HardwareInfo }
 
-export interface HardwareInfo {
-  platform: string
-  arch: string
-  cpuModel: string
-  logicalCores: number
-  /** Physical math cores llama.cpp uses; RadLabel's default thread count. */
-  physicalCores: number
-  ramBytes: number
-  backends: BackendInfo[]
-  /** What gpu: 'auto' uses here, and why. */
-  auto: { type: BackendInfo['type']; reason: string }
-}
+
 
 export async function detectHardware(): Promise<HardwareInfo> {
   const lib = await import('node-llama-cpp')
@@ -74,18 +57,6 @@ export async function detectHardware(): Promise<HardwareInfo> {
   }
 }
 
-export interface FitEstimate {
-  /** 0..1: how well the model fits this machine with the settings (node-llama-cpp's score). */
-  compatibilityScore: number
-  fits: boolean
-  gpu: string | false
-  gpuLayers: number
-  totalLayers: number
-  contextSize: number
-  ramBytes: number
-  vramBytes: number
-  summary: string
-}
 
 export async function estimateFit(
   modelPath: string,

@@ -2,39 +2,12 @@
 // A template is plain data (versioned, viewable, editable): a system prompt, one instruction text per
 // task, and few-shot examples. Examples are written as findings (present / uncertain / negated phrases
 // with quotes), so that their expected answers follow any label set, custom ones included.
-import { z } from 'zod'
+import type { LlmTask, PromptTemplate } from '../../../common/ipc/calls/models'
 import type { LabelSetDefinition, LabelState } from '../../../common/types'
 import { mapPhrase } from './mapPhrase'
 
-export const LLM_TASKS = ['classify', 'open', 'both'] as const
-export type LlmTask = (typeof LLM_TASKS)[number]
-
-const exampleFinding = z.object({ phrase: z.string().min(1), quote: z.string().min(1) })
-
-export const promptTemplateSchema = z.object({
-  name: z.string().trim().min(1).max(80),
-  version: z.number().int().positive(),
-  description: z.string().optional(),
-  system: z.string().min(1),
-  /** Classification instructions; `{{labels}}` becomes the label list (one per line, with descriptions). */
-  classify: z.string().min(1),
-  /** Open-ended detection instructions. */
-  open: z.string().min(1),
-  /** Instructions when both tasks are answered in one JSON object; `{{labels}}` as above. */
-  both: z.string().min(1),
-  examples: z
-    .array(
-      z.object({
-        report: z.string().min(1),
-        present: z.array(exampleFinding).default([]),
-        uncertain: z.array(exampleFinding).default([]),
-        negated: z.array(exampleFinding).default([])
-      })
-    )
-    .max(8)
-    .default([])
-})
-export type PromptTemplate = z.infer<typeof promptTemplateSchema>
+export { LLM_TASKS, promptTemplateSchema } from '../../../common/ipc/calls/models'
+export type { LlmTask, PromptTemplate } from '../../../common/ipc/calls/models'
 
 // The synthetic examples below were written for RadLabel; they are not taken from any dataset.
 export const DEFAULT_TEMPLATE: PromptTemplate = {
