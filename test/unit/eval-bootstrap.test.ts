@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { compareSources, evaluate } from '../../src/common/eval/evaluate'
+import { compareSources, compareSourcesSteps, evaluate } from '../../src/common/eval/evaluate'
 import { mulberry32, randomIndex } from '../../src/common/eval/prng'
 import { emptyMatrix, STATE_CODE, type StateMatrix } from '../../src/common/eval/states'
-import { percentileInterval, quantileSorted } from '../../src/common/eval/resample'
+import { drainAsync, percentileInterval, quantileSorted } from '../../src/common/eval/resample'
 
 /** Synthetic reference and a prediction that flips a share of the cells, from a seeded generator. */
 function synthetic(nReports: number, nLabels: number, flip: number, seed: number): { ref: StateMatrix; pred: StateMatrix } {
@@ -114,5 +114,19 @@ describe('paired bootstrap', () => {
     expect(c.differences[0].micro.f1.value!).toBeLessThan(0)
     expect(() => compareSources([weak], ref, { uncertain: 'positive', baseline: 3 })).toThrow(/baseline/)
     expect(() => evaluate(weak, ref, { uncertain: 'positive', resamples: -1 })).toThrow(/resamples/)
+  })
+})
+
+describe('stepwise bootstrap', () => {
+  it('pauses between resamples and gives the same result as the synchronous run', async () => {
+    const { ref, pred } = synthetic(300, 3, 0.1, 11)
+    let pauses = 0
+    const pause = async () => {
+      pauses++
+    }
+    const opts = { uncertain: 'positive' as const, resamples: 200, seed: 8 }
+    const stepwise = await drainAsync(compareSourcesSteps([pred], ref, opts), pause, -1)
+    expect(pauses).toBe(200)
+    expect(stepwise).toEqual(compareSources([pred], ref, opts))
   })
 })

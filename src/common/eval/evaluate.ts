@@ -3,8 +3,9 @@
 import { countOutcomes, labelMetrics, summarise, type LabelMetrics, type SummaryMetrics } from './metrics'
 import {
   buildContributions,
+  drain,
   percentileInterval,
-  resampleCounts,
+  resampleSteps,
   type Interval,
   type SparseContributions
 } from './resample'
@@ -200,6 +201,15 @@ export function compareSources(
   ref: StateMatrix,
   opts: EvaluateOptions & { baseline?: number }
 ): ComparisonResult {
+  return drain(compareSourcesSteps(preds, ref, opts))
+}
+
+/** `compareSources` one bootstrap resample per step (drive it with `drain` or `drainAsync`). */
+export function* compareSourcesSteps(
+  preds: StateMatrix[],
+  ref: StateMatrix,
+  opts: EvaluateOptions & { baseline?: number }
+): Generator<number, ComparisonResult> {
   const set = settings(opts)
   const L = ref.labels.length
   const n = ref.nReports
@@ -210,7 +220,7 @@ export function compareSources(
   const stats = preds.map(() => new Float64Array(S * B))
   if (B > 0 && n > 0) {
     const contrib = outcomes.map((o) => outcomeContributions(o, n, L))
-    resampleCounts(contrib, set, (b, counts) => {
+    yield* resampleSteps(contrib, set, (b, counts) => {
       for (let s = 0; s < counts.length; s++) writeStats(counts[s], L, stats[s], b, B)
     })
     results.forEach((res, s) => {

@@ -1,6 +1,6 @@
 // Agreement between two sources without a reference: percent agreement and Cohen's kappa, on the
 // binary view (after the uncertain policy) and on the four states, per label and pooled over labels.
-import { buildContributions, percentileInterval, resampleCounts, type Interval } from './resample'
+import { buildContributions, drain, percentileInterval, resampleSteps, type Interval } from './resample'
 import { BIN_EXCLUDED, binaryTable, CODE_STATE, type StateMatrix, type UncertainPolicy } from './states'
 import { DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED } from './evaluate'
 
@@ -65,6 +65,11 @@ export interface AgreementOptions {
 }
 
 export function agreement(a: StateMatrix, b: StateMatrix, opts: AgreementOptions): AgreementResult {
+  return drain(agreementSteps(a, b, opts))
+}
+
+/** `agreement` one bootstrap resample per step (drive it with `drain` or `drainAsync`). */
+export function* agreementSteps(a: StateMatrix, b: StateMatrix, opts: AgreementOptions): Generator<number, AgreementResult> {
   if (a.nReports !== b.nReports || a.labels.length !== b.labels.length) {
     throw new Error('agreement: both sources must be aligned to the same reports and labels first')
   }
@@ -121,7 +126,7 @@ export function agreement(a: StateMatrix, b: StateMatrix, opts: AgreementOptions
   if (resamples > 0 && n > 0) {
     stats = new Float64Array((L * 2 + 2) * resamples)
     const s = stats
-    resampleCounts([contrib], { resamples, seed }, (bIdx, counts) => void kappasOf(counts[0], s, bIdx, resamples))
+    yield* resampleSteps([contrib], { resamples, seed }, (bIdx, counts) => void kappasOf(counts[0], s, bIdx, resamples))
   }
   const ci = (stat: number): Interval | null =>
     stats ? percentileInterval(stats.subarray(stat * resamples, (stat + 1) * resamples), confidence) : null

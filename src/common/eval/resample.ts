@@ -54,6 +54,15 @@ export function resampleCounts(
   opts: ResampleOptions,
   onResample: (b: number, counts: Int32Array[]) => void
 ): void {
+  drain(resampleSteps(sources, opts, onResample))
+}
+
+/** The same as `resampleCounts`, one resample per step, so a caller can pause between steps. */
+export function* resampleSteps(
+  sources: SparseContributions[],
+  opts: ResampleOptions,
+  onResample: (b: number, counts: Int32Array[]) => void
+): Generator<number, void> {
   if (sources.length === 0) return
   const n = sources[0].nReports
   for (const s of sources) {
@@ -77,7 +86,36 @@ export function resampleCounts(
       }
     }
     onResample(b, counts)
+    yield b
   }
+}
+
+/** Runs a stepwise computation to the end. */
+export function drain<T>(steps: Generator<unknown, T>): T {
+  let r = steps.next()
+  while (!r.done) r = steps.next()
+  return r.value
+}
+
+/**
+ * Runs a stepwise computation, pausing (`await pause()`) whenever `budgetMs` has passed, so a long
+ * bootstrap never holds the event loop (Electron's main process) for more than a few tens of ms.
+ */
+export async function drainAsync<T>(
+  steps: Generator<unknown, T>,
+  pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 0)),
+  budgetMs = 30
+): Promise<T> {
+  let start = Date.now()
+  let r = steps.next()
+  while (!r.done) {
+    if (Date.now() - start > budgetMs) {
+      await pause()
+      start = Date.now()
+    }
+    r = steps.next()
+  }
+  return r.value
 }
 
 export interface Interval {

@@ -1,10 +1,12 @@
 // Evaluation over the store: prediction source(s) against a reference source on the reports they all
 // cover, with label sets aligned; agreement between two sources; the reports behind one cell.
 import {
-  agreement,
+  agreementSteps,
   alignLabels,
   commonReportIds,
-  compareSources,
+  compareSourcesSteps,
+  drain,
+  drainAsync,
   CODE_STATE,
   DEFAULT_CONFIDENCE,
   DEFAULT_RESAMPLES,
@@ -109,14 +111,18 @@ function settingsOf(req: { uncertain: UncertainPolicy; resamples?: number; seed?
   }
 }
 
-export function evaluateSources(db: Db, req: EvaluateRequest): StoreEvaluation {
+/** Pauses between bootstrap steps; the services pass `yieldToEventLoop` so the main process stays responsive. */
+export type Pause = () => Promise<void>
+
+/** Loads and aligns the sources (synchronous, bounded by one read of each source), then bootstraps stepwise. */
+function* evaluationSteps(db: Db, req: EvaluateRequest): Generator<number, StoreEvaluation> {
   const p = prepare(db, req.pred, req.ref, req.mapping)
   const settings = settingsOf(req)
   const refM = selectRows(p.ref.data, p.reportIds, p.labels, p.labels)
   const predMs = p.preds.map((s, i) => selectRows(s.data, p.reportIds, p.labels, predColumns(p, i)))
   let comparison: ComparisonResult
   try {
-    comparison = compareSources(predMs, refM, settings)
+    comparison = yield* compareSourcesSteps(predMs, refM, settings)
   } catch (err) {
     throw new AppError('invalid_input', (err as Error).message, 'Check --resamples (a whole number >= 0) and the confidence level.')
   }
@@ -132,6 +138,14 @@ export function evaluateSources(db: Db, req: EvaluateRequest): StoreEvaluation {
     settings,
     comparison
   }
+}
+
+export function evaluateSources(db: Db, req: EvaluateRequest): StoreEvaluation {
+  return drain(evaluationSteps(db, req))
+}
+
+export function evaluateSourcesAsync(db: Db, req: EvaluateRequest, pause?: Pause): Promise<StoreEvaluation> {
+  return drainAsync(evaluationSteps(db, req), pause)
 }
 
 /** Inputs of the HTML report for a store evaluation (plus agreement of the first two sources, if asked). */
@@ -177,14 +191,22 @@ export interface AgreementRequest {
   confidence?: number
 }
 
-/** Agreement (percent, Cohen's kappa binary and 4-state) between two sources, no reference needed. */
-export function agreementBetween(db: Db, req: AgreementRequest): StoreAgreement {
+function* agreementBetweenSteps(db: Db, req: AgreementRequest): Generator<number, StoreAgreement> {
   const p = prepare(db, [req.a], req.b, req.mapping)
   const s = settingsOf(req)
   const bM = selectRows(p.ref.data, p.reportIds, p.labels, p.labels)
   const aM = selectRows(p.preds[0].data, p.reportIds, p.labels, predColumns(p, 0))
-  const res = agreement(aM, bM, s)
+  const res = yield* agreementSteps(aM, bM, s)
   return { ...res, a: sourceProvenance(db, p.preds[0].info), b: sourceProvenance(db, p.ref.info), labelPairs: p.pairs[0] }
+}
+
+/** Agreement (percent, Cohen's kappa binary and 4-state) between two sources, no reference needed. */
+export function agreementBetween(db: Db, req: AgreementRequest): StoreAgreement {
+  return drain(agreementBetweenSteps(db, req))
+}
+
+export function agreementBetweenAsync(db: Db, req: AgreementRequest, pause?: Pause): Promise<StoreAgreement> {
+  return drainAsync(agreementBetweenSteps(db, req), pause)
 }
 
 export interface CasesRequest {

@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs'
 import type { CallParsed } from '../../common/ipc/contract'
 import { AppError } from '../../common/errors'
-import { agreementBetween, casesOf, evaluateSources, reportInput } from '../eval/evaluate-sources'
+import { agreementBetweenAsync, casesOf, evaluateSourcesAsync, reportInput } from '../eval/evaluate-sources'
+import { yieldToEventLoop } from '../jobs/jobManager'
 import { chromiumPdfRenderer, writePdf, type PdfRenderer } from '../eval/pdf'
 import { renderEvaluationHtml } from '../eval/report-html'
 import { assertWritable } from '../export/write-file'
@@ -16,18 +17,18 @@ type PdfHooks = PlatformHooks & { printToPdf?: PdfRenderer }
 
 type ReportCall = CallParsed<'evaluate.reportHtml'>
 
-export function evaluationHtml(ctx: ServiceContext, input: ReportCall): { html: string; fileName: string } {
-  const ev = evaluateSources(ctx.workspace.db, input)
+export async function evaluationHtml(ctx: ServiceContext, input: ReportCall): Promise<{ html: string; fileName: string }> {
+  const ev = await evaluateSourcesAsync(ctx.workspace.db, input, yieldToEventLoop)
   const agreement =
     input.agreement && input.pred.length >= 2
-      ? agreementBetween(ctx.workspace.db, {
+      ? await agreementBetweenAsync(ctx.workspace.db, {
           a: input.pred[0],
           b: input.pred[1],
           uncertain: input.uncertain,
           mapping: input.mapping,
           resamples: input.resamples,
           seed: input.seed
-        })
+        }, yieldToEventLoop)
       : undefined
   const html = renderEvaluationHtml(
     reportInput(ev, { workspace: ctx.workspace.path, appVersion: APP_VERSION, title: input.title, agreement })
@@ -52,12 +53,13 @@ export const evaluateHandlers = handlers({
       createdAt: s.createdAt
     }))
   },
-  'evaluate.run': (input, ctx) => evaluateSources(ctx.workspace.db, input),
-  'evaluate.agreement': (input, ctx) => agreementBetween(ctx.workspace.db, input),
+  // Bootstraps pause every ~30 ms so the main process keeps serving the window while they run.
+  'evaluate.run': (input, ctx) => evaluateSourcesAsync(ctx.workspace.db, input, yieldToEventLoop),
+  'evaluate.agreement': (input, ctx) => agreementBetweenAsync(ctx.workspace.db, input, yieldToEventLoop),
   'evaluate.cases': (input, ctx) => casesOf(ctx.workspace.db, input),
   'evaluate.reportHtml': (input, ctx) => evaluationHtml(ctx, input),
   'evaluate.saveReport': async (input, ctx) => {
-    const { html, fileName } = evaluationHtml(ctx, input)
+    const { html, fileName } = await evaluationHtml(ctx, input)
     const defaultName = input.format === 'pdf' ? fileName.replace(/\.html$/, '.pdf') : fileName
     let path = input.path
     if (!path) {

@@ -179,7 +179,7 @@ function comparisonLines(ev: StoreEvaluation): string[] {
 async function writeReports(opts: EvalCliOptions, input: CallParsed<'evaluate.reportHtml'>, session: Parameters<Parameters<typeof withSession>[1]>[0]): Promise<string[]> {
   const written: string[] = []
   if (!opts.html && !opts.pdf) return written
-  const { html } = evaluationHtml(session.ctx, input)
+  const { html } = await evaluationHtml(session.ctx, input)
   if (opts.html) {
     const file = assertWritable(opts.html, opts.force ?? false)
     writeFileSync(file, html, 'utf8')
