@@ -1,12 +1,14 @@
 // The `llm` engine: validates settings and files, hashes the model, starts the engine host (its own
 // process by default) and labels batches through it. Provenance records exactly what produced labels.
+import { readFileSync } from 'node:fs'
 import { AppError } from '../../../common/errors'
+import { formatZodError } from '../../../common/ipc/validation'
 import { inspectGguf, type GgufHeaderInfo } from '../../models/inspect'
 import { sha256File } from '../../models/sha256'
 import type { Engine, EngineReport, EngineResult, EngineSession, VersionedLabelSet } from '../types'
 import { HostClient, forkHost, type HostSpawner } from './client'
 import { adaptersOf, llmConfigSchema, type LlmConfig } from './config'
-import { BUILTIN_TEMPLATES, askedLabels, type PromptTemplate } from './prompts'
+import { BUILTIN_TEMPLATES, askedLabels, promptTemplateSchema, type PromptTemplate } from './prompts'
 import { LlmRuntime, type LabelItem, type LoadInfo, type LoadSpec, type RuntimeStats } from './runtime'
 
 /** What a session talks to: the host process, or the runtime itself when isolation is 'in-process'. */
@@ -46,9 +48,29 @@ export function getHostSpawner(): HostSpawner {
   return hostSpawner
 }
 
-/** Templates stored in a workspace are passed in `config.template`; built-ins are found by name. */
+/**
+ * Templates stored in a workspace are passed in `config.template`; built-ins are found by name; the CLI
+ * may also give a template as a JSON file (--prompt-template my-template.json).
+ */
 export function resolveTemplate(config: LlmConfig): PromptTemplate {
   if (config.template) return config.template
+  if (/\.json$/i.test(config.promptTemplate)) {
+    let text: string
+    try {
+      text = readFileSync(config.promptTemplate, 'utf8')
+    } catch {
+      throw new AppError('not_found', `The prompt template file ${config.promptTemplate} cannot be read.`, 'Check the path.')
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (err) {
+      throw new AppError('invalid_input', `${config.promptTemplate} is not valid JSON: ${(err as Error).message}`)
+    }
+    const parsed = promptTemplateSchema.safeParse(json)
+    if (!parsed.success) throw new AppError('invalid_input', `${config.promptTemplate} is not a prompt template: ${formatZodError(parsed.error)}`)
+    return parsed.data
+  }
   const builtin = BUILTIN_TEMPLATES.find((t) => t.name === config.promptTemplate)
   if (!builtin) {
     throw new AppError(
@@ -175,15 +197,25 @@ export const llmEngine: Engine = {
     }
 
     let closed = false
+    let labelMs = 0
     const session: LlmSession = {
       provenance,
       stats: () => backend.stats(),
       async label(batch: EngineReport[], signal: AbortSignal): Promise<EngineResult[]> {
         if (closed) throw new AppError('engine_failed', 'The LLM engine session is closed.')
-        return backend.label(
+        const started = Date.now()
+        const results = await backend.label(
           batch.map((r) => ({ id: r.id, text: r.text })),
           signal
         )
+        // Generation speed over this session, for the job's progress line.
+        labelMs += Date.now() - started
+        const stats = await backend.stats().catch(() => null)
+        if (stats && labelMs > 0) {
+          const tps = stats.completionTokens / (labelMs / 1000)
+          onStatus(`${tps.toFixed(1)} tokens/s · ${Math.round(stats.promptTokens / Math.max(1, stats.reports))} prompt tokens per report`)
+        }
+        return results
       },
       async close(): Promise<void> {
         if (closed) return

@@ -1,0 +1,18 @@
+// Number formats of the models page.
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let v = n / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+export function formatParams(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} B`
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`
+  return `${Math.round(n / 1e3)} K`
+}
