@@ -32,7 +32,7 @@ it('survives SIGKILL mid-import: consistent database, and a re-run completes wit
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 15))
-    let done = 0
+    let done: number
     try {
       const ro = new Database(db, { readonly: true, fileMustExist: true })
       try {

@@ -88,12 +88,10 @@ export function ImportWizard({ onFinished }: { onFinished(): void }): React.JSX.
   // Other reader options can change the fields: read again and suggest a mapping afresh.
   useEffect(() => {
     if (preview) void load(undefined)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [optionsKey])
   // A changed mapping: the preview shows the records as they would now be imported.
   useEffect(() => {
     if (preview && mapping) void load(mapping)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mappingKey])
 
   const problems = preview && mapping ? validateMapping(mapping, preview.info.fields) : []
