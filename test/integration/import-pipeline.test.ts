@@ -7,6 +7,8 @@ import { prepareWorkspace } from '../../src/node/store/prepare'
 import { deleteBatch, getBatch, listIssues, writeIssuesCsv } from '../../src/node/import/batches'
 import { importReferenceLabels } from '../../src/node/import/labels'
 import { importFile } from '../../src/node/import/pipeline'
+import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams, type ImportJobResult } from '../../src/node/import/job'
+import { JobManager } from '../../src/node/jobs/jobManager'
 
 const dir = mkdtempSync(join(tmpdir(), 'radlabel-pipeline-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -130,6 +132,41 @@ describe('import pipeline', () => {
     expect(count('SELECT count(*) FROM import_issues')).toBe(0)
     expect(() => getBatch(ws.db, b.batchId!)).toThrow(/no import batch/)
     expect(getBatch(ws.db, a.batchId!).reportCount).toBe(30)
+  })
+})
+
+describe('import job', () => {
+  it('reports progress, cancels, and resumes the same batch through the JobManager', async () => {
+    const p = csv('job.csv', synthetic(3000))
+    let jobs: JobManager | undefined = undefined
+    const seen: number[] = []
+    jobs = new JobManager(ws, (snap) => {
+      if (snap.status === 'running' && snap.progress.done > 0) {
+        seen.push(snap.progress.done)
+        jobs!.cancel(snap.id)
+      }
+    })
+    jobs.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
+    const started = jobs.start(IMPORT_JOB_KIND, 'Import job.csv', { files: [{ path: p }] } satisfies ImportJobParams)
+    const stopped = await jobs.wait(started.id)
+    expect(stopped.status).toBe('cancelled')
+    expect(stopped.progress).toMatchObject({ unit: 'records' })
+    expect(stopped.progress.counters?.bytesTotal).toBeGreaterThan(0)
+    const partial = count('SELECT count(*) FROM reports')
+    expect(partial).toBeGreaterThan(0)
+    expect(partial).toBeLessThan(3000)
+    expect(ws.db.prepare('SELECT status FROM import_batches').pluck().get()).toBe('cancelled')
+
+    const quiet = new JobManager(ws)
+    quiet.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
+    quiet.resume(started.id)
+    const done = await quiet.wait(started.id)
+    expect(done.status).toBe('completed')
+    const result = done.result as ImportJobResult
+    expect(result).toMatchObject({ added: 3000 - partial, duplicates: 0, refused: 0 })
+    expect(count('SELECT count(*) FROM reports')).toBe(3000)
+    expect(ws.db.prepare('SELECT count(*), min(status) FROM import_batches').raw().get()).toEqual([1, 'completed'])
+    expect(seen.length).toBeGreaterThan(0)
   })
 })
 

@@ -62,6 +62,7 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
   const db = ctx.workspace.db
   const results: FileResult[] = []
   let recordsBefore = 0
+  let lastCounters: Record<string, number> = {}
   for (let i = 0; i < params.files.length; i++) {
     const f = params.files[i]
     if (ctx.signal.aborted) break
@@ -96,7 +97,13 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
             unit: 'records',
             etaSeconds: rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : undefined,
             message: `${label}${path.split(/[\\/]/).pop()} · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`,
-            counters: { ...p.counts, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, file: i + 1, files: params.files.length }
+            counters: (lastCounters = {
+              ...p.counts,
+              bytesDone: p.bytesDone,
+              bytesTotal: p.bytesTotal,
+              file: i + 1,
+              files: params.files.length
+            })
           })
         }
       }
@@ -115,7 +122,10 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     refused: results.filter((r) => r.status === 'refused').length,
     files: results
   }
-  ctx.report({ done: out.records, counters: { added: out.added, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rejected } })
+  ctx.report({
+    done: out.records,
+    counters: { ...lastCounters, added: out.added, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rejected }
+  })
   return out
 }
 
