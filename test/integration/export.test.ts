@@ -9,6 +9,9 @@ import { openWorkspace } from '../../src/node/store/db'
 import { LATEST_SCHEMA_VERSION } from '../../src/node/store/migrations'
 import { EVAL_REPORTS, seedEvalWorkspace } from '../support/eval-workspace'
 import { tempWorkspace } from '../support/workspace'
+import { findLabelSet } from '../../src/node/store/repos/labelSets'
+import { insertReport } from '../../src/node/store/repos/reports'
+import { createSource, writeSourceLabels } from '../../src/node/store/repos/sources'
 
 let ws: ReturnType<typeof tempWorkspace>
 
@@ -19,9 +22,9 @@ beforeAll(() => {
 afterAll(() => ws.cleanup())
 
 describe('labels CSV', () => {
-  it('writes the CheXpert layout (1/0/-1/empty) for every covered report', () => {
+  it('writes the CheXpert layout (1/0/-1/empty) for every covered report', async () => {
     const out = join(ws.dir, 'curated.csv')
-    const r = exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'chexpert' })
+    const r = await exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'chexpert' })
     expect(r.rows).toBe(5)
     const lines = readFileSync(out, 'utf8').trimEnd().split('\r\n')
     const header = lines[0].split(',')
@@ -36,9 +39,9 @@ describe('labels CSV', () => {
     expect(existsSync(out + '.partial')).toBe(false)
   })
 
-  it('writes binary labels with the chosen uncertain mapping and the report text when asked', () => {
+  it('writes binary labels with the chosen uncertain mapping and the report text when asked', async () => {
     const out = join(ws.dir, 'binary.csv')
-    exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'binary', uncertainAs: 'negative', includeText: true })
+    await exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'binary', uncertainAs: 'negative', includeText: true })
     const text = readFileSync(out, 'utf8')
     expect(text.split('\r\n')[0].startsWith('report_key,Reports,')).toBe(true)
     // Report text with a newline is quoted, so the CSV stays one record per report.
@@ -47,10 +50,32 @@ describe('labels CSV', () => {
     expect(r4.endsWith(',0,0,0,0,0,0,0,0,0,0,0,0,0,0')).toBe(true)
   })
 
-  it('refuses to overwrite and fails clearly on an unknown source', () => {
+  it('pages through large sources without losing or repeating a report', async () => {
+    const big = tempWorkspace()
+    try {
+      const set = findLabelSet(big.db, 'chexpert14')
+      const src = createSource(big.db, { name: 'many', kind: 'imported', labelSetId: set.id })
+      big.db.transaction(() => {
+        for (let i = 0; i < 1203; i++) {
+          const id = insertReport(big.db, { reportKey: `K${String(i).padStart(5, '0')}`, externalId: null, batchId: null, text: `Synthetic report ${i}.`, contentHash: `h${i}`, sections: [] })
+          writeSourceLabels(big.db, src, [{ reportId: id, labelId: set.labels[i % 14].id, state: i % 2 ? 'positive' : 'negative' }])
+        }
+      })()
+      let pauses = 0
+      const r = await exportLabelsCsv(big.db, { source: 'many', path: join(big.dir, 'many.csv'), format: 'binary' }, async () => void pauses++)
+      expect(r.rows).toBe(1203)
+      expect(pauses).toBe(3) // 500 + 500 + 203 reports
+      const keys = readFileSync(join(big.dir, 'many.csv'), 'utf8').trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0])
+      expect(keys).toEqual(Array.from({ length: 1203 }, (_, i) => `K${String(i).padStart(5, '0')}`))
+    } finally {
+      big.cleanup()
+    }
+  })
+
+  it('refuses to overwrite and fails clearly on an unknown source', async () => {
     const out = join(ws.dir, 'curated.csv')
-    expect(() => exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'chexpert' })).toThrow(/already exists/)
-    expect(() => exportLabelsCsv(ws.db, { source: 'missing', path: join(ws.dir, 'x.csv'), format: 'chexpert' })).toThrow(/no label source/)
+    await expect(exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'chexpert' })).rejects.toThrow(/already exists/)
+    await expect(exportLabelsCsv(ws.db, { source: 'missing', path: join(ws.dir, 'x.csv'), format: 'chexpert' })).rejects.toThrow(/no label source/)
   })
 })
 
@@ -64,9 +89,9 @@ describe('instruction-tuning dataset', () => {
     expect(keys.filter((k) => isValidationReport(k, 0.2, 'other'))).not.toEqual(val)
   })
 
-  it('writes both tasks in Alpaca style, a README with the warning, and the split', () => {
+  it('writes both tasks in Alpaca style, a README with the warning, and the split', async () => {
     const base = join(ws.dir, 'ds-alpaca.jsonl')
-    const r = exportDataset(ws.db, { source: 'rules', path: base, style: 'alpaca', validationFraction: 0.5, splitSalt: 't' })
+    const r = await exportDataset(ws.db, { source: 'rules', path: base, style: 'alpaca', validationFraction: 0.5, splitSalt: 't' })
     expect(r.reports.train + r.reports.validation).toBe(6)
     expect(r.examples.train).toBe(2 * r.reports.train)
     const train = readFileSync(r.files.train, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
@@ -93,15 +118,15 @@ describe('instruction-tuning dataset', () => {
     expect(r.warning).toBe(REPORT_TEXT_WARNING)
   })
 
-  it('writes chat-messages style with one task', () => {
-    const r = exportDataset(ws.db, { source: 'curated', path: join(ws.dir, 'ds-chat'), style: 'chat', tasks: ['classify'], validationFraction: 0 })
+  it('writes chat-messages style with one task', async () => {
+    const r = await exportDataset(ws.db, { source: 'curated', path: join(ws.dir, 'ds-chat'), style: 'chat', tasks: ['classify'], validationFraction: 0 })
     expect(r.reports).toEqual({ train: 5, validation: 0 })
     const lines = readFileSync(r.files.train, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     expect(lines).toHaveLength(5)
     expect(lines[0].messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant'])
     expect(JSON.parse(lines[3].messages[2].content).labels['Pleural Effusion']).toBe('uncertain')
-    expect(() => exportDataset(ws.db, { source: 'curated', path: join(ws.dir, 'ds-chat'), style: 'chat' })).toThrow(/already exists/)
-    expect(() => exportDataset(ws.db, { source: 'curated', path: join(ws.dir, 'z'), style: 'chat', validationFraction: 2 })).toThrow(/out of range/)
+    await expect(exportDataset(ws.db, { source: 'curated', path: join(ws.dir, 'ds-chat'), style: 'chat' })).rejects.toThrow(/already exists/)
+    await expect(exportDataset(ws.db, { source: 'curated', path: join(ws.dir, 'z'), style: 'chat', validationFraction: 2 })).rejects.toThrow(/out of range/)
   })
 })
 

@@ -11,7 +11,14 @@ import { askedLabels, DEFAULT_TEMPLATE, renderPrompt, templateId } from '../engi
 import type { Db } from '../store/db'
 import { getLabelSet } from '../store/repos/labelSets'
 import { findSource } from '../store/repos/sources'
+import { yieldToEventLoop } from '../jobs/jobManager'
+import { sourcePages } from './source-pages'
 import { SafeFileWriter, assertWritable } from './write-file'
+
+interface Finding {
+  phrase: string
+  quote?: string
+}
 
 export const DATASET_STYLES = ['alpaca', 'chat'] as const
 export type DatasetStyle = (typeof DATASET_STYLES)[number]
@@ -47,16 +54,7 @@ export function datasetPaths(path: string): DatasetResult['files'] {
   return { train: `${base}.train.jsonl`, validation: `${base}.validation.jsonl`, readme: `${base}.README.txt` }
 }
 
-interface ReportLabels {
-  reportId: number
-  reportKey: string
-  text: string
-  states: Map<string, LabelState>
-  evidence: Map<string, Evidence[]>
-  findings: Array<{ phrase: string; quote?: string }>
-}
-
-export function exportDataset(db: Db, opts: DatasetOptions): DatasetResult {
+export async function exportDataset(db: Db, opts: DatasetOptions, pause: () => Promise<void> = yieldToEventLoop): Promise<DatasetResult> {
   const fraction = opts.validationFraction ?? 0.1
   if (!(fraction >= 0 && fraction <= 0.5)) {
     throw new AppError('invalid_input', `Validation fraction ${fraction} is out of range.`, 'Use a number from 0 to 0.5, e.g. 0.1.')
@@ -75,29 +73,23 @@ export function exportDataset(db: Db, opts: DatasetOptions): DatasetResult {
   const files = datasetPaths(opts.path)
   for (const f of Object.values(files)) assertWritable(f, opts.overwrite ?? false)
 
-  const rowStmt = db
-    .prepare(
-      `SELECT sl.report_id, r.report_key, r.text, l.name, sl.state, sl.evidence_json
-       FROM source_labels sl JOIN reports r ON r.id = sl.report_id JOIN labels l ON l.id = sl.label_id
-       WHERE sl.source_id = ? ORDER BY sl.report_id`
-    )
-    .raw()
+  const labelName = new Map(set.labels.map((l) => [l.id, l.name]))
   const findingStmt = db.prepare('SELECT phrase, evidence_json FROM findings WHERE source_id = ? AND report_id = ? ORDER BY id').raw()
 
-  const example = (task: DatasetTask, r: ReportLabels): string => {
+  const example = (task: DatasetTask, text: string, states: Map<string, LabelState>, evidence: Map<string, Evidence[]>, findings: Finding[]): string => {
     const p = prompts[task]
     let answer: unknown
     if (task === 'classify') {
-      const labels = Object.fromEntries(asked.map((l) => [l, r.states.get(l) ?? 'not_mentioned']))
-      const evidence = asked
+      const labels = Object.fromEntries(asked.map((l) => [l, states.get(l) ?? 'not_mentioned']))
+      const quoted = asked
         .filter((l) => labels[l] === 'positive' || labels[l] === 'uncertain')
-        .flatMap((l) => (r.evidence.get(l)?.[0] ? [{ label: l, quote: r.evidence.get(l)![0].text }] : []))
-      answer = { labels, evidence }
+        .flatMap((l) => (evidence.get(l)?.[0] ? [{ label: l, quote: evidence.get(l)![0].text }] : []))
+      answer = { labels, evidence: quoted }
     } else {
-      answer = { findings: r.findings }
+      answer = { findings }
     }
     const output = JSON.stringify(answer)
-    const input = p.userPrefix + r.text
+    const input = p.userPrefix + text
     if (opts.style === 'alpaca') return JSON.stringify({ instruction: p.system, input, output })
     return JSON.stringify({
       messages: [
@@ -112,43 +104,39 @@ export function exportDataset(db: Db, opts: DatasetOptions): DatasetResult {
   const validation = new SafeFileWriter(files.validation, opts.overwrite ?? false)
   const counts = { reports: { train: 0, validation: 0 }, examples: { train: 0, validation: 0 } }
   try {
-    let cur: ReportLabels | null = null
-    const emit = (r: ReportLabels) => {
-      if (r.findings.length === 0) {
-        // No open-ended answers stored for this source: present findings are its positive labels.
-        const stored = findingStmt.all(src.id, r.reportId) as Array<[string, string | null]>
-        r.findings = stored.length
+    for await (const page of sourcePages(db, src.id, { withText: true, withEvidence: true, pause })) {
+      for (const r of page) {
+        const states = new Map<string, LabelState>()
+        const evidence = new Map<string, Evidence[]>()
+        for (const [labelId, v] of r.labels) {
+          const name = labelName.get(labelId)
+          if (!name) continue
+          states.set(name, v.state)
+          if (v.evidence) evidence.set(name, v.evidence)
+        }
+        // Open-ended answers: the findings an LLM run stored, else the source's positive labels.
+        const stored = tasks.includes('open') ? (findingStmt.all(src.id, r.reportId) as Array<[string, string | null]>) : []
+        const findings: Finding[] = stored.length
           ? stored.map(([phrase, ev]) => {
               const quote = ev ? (JSON.parse(ev) as Evidence[])[0]?.text : undefined
               return quote ? { phrase, quote } : { phrase }
             })
           : asked
-              .filter((l) => r.states.get(l) === 'positive')
+              .filter((l) => states.get(l) === 'positive')
               .map((l) => {
-                const quote = r.evidence.get(l)?.[0]?.text
+                const quote = evidence.get(l)?.[0]?.text
                 return quote ? { phrase: l.toLowerCase(), quote } : { phrase: l.toLowerCase() }
               })
-      }
-      const val = isValidationReport(r.reportKey, fraction, salt)
-      const w = val ? validation : train
-      const split = val ? 'validation' : 'train'
-      counts.reports[split]++
-      for (const t of tasks) {
-        w.write(example(t, r) + '\n')
-        counts.examples[split]++
+        const val = isValidationReport(r.reportKey, fraction, salt)
+        const w = val ? validation : train
+        const split = val ? 'validation' : 'train'
+        counts.reports[split]++
+        for (const t of tasks) {
+          w.write(example(t, r.text, states, evidence, findings) + '\n')
+          counts.examples[split]++
+        }
       }
     }
-    for (const [reportId, reportKey, text, label, state, ev] of rowStmt.iterate(src.id) as Iterable<
-      [number, string, string, string, LabelState, string | null]
-    >) {
-      if (!cur || cur.reportId !== reportId) {
-        if (cur) emit(cur)
-        cur = { reportId, reportKey, text, states: new Map(), evidence: new Map(), findings: [] }
-      }
-      cur.states.set(label, state)
-      if (ev) cur.evidence.set(label, JSON.parse(ev) as Evidence[])
-    }
-    if (cur) emit(cur)
     if (counts.reports.train + counts.reports.validation === 0) {
       throw new AppError('not_found', `Source ${src.name} has no labels to export.`, 'Run a labeler or import labels first.')
     }

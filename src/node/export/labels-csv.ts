@@ -5,7 +5,9 @@ import { STATE_TO_CSV, type LabelState } from '../../common/types'
 import { toCsvLine } from '../import/csv'
 import type { Db } from '../store/db'
 import { findSource } from '../store/repos/sources'
-import { writeFileSafely } from './write-file'
+import { yieldToEventLoop } from '../jobs/jobManager'
+import { sourcePages } from './source-pages'
+import { SafeFileWriter } from './write-file'
 
 export const LABEL_CSV_FORMATS = ['chexpert', 'binary'] as const
 export type LabelCsvFormat = (typeof LABEL_CSV_FORMATS)[number]
@@ -30,7 +32,7 @@ function cell(state: LabelState | undefined, opts: LabelsCsvOptions): string {
 }
 
 /** One row per report the source covers, in report id order; a label without a row is not mentioned. */
-export function exportLabelsCsv(db: Db, opts: LabelsCsvOptions): LabelsCsvResult {
+export async function exportLabelsCsv(db: Db, opts: LabelsCsvOptions, pause: () => Promise<void> = yieldToEventLoop): Promise<LabelsCsvResult> {
   if (!LABEL_CSV_FORMATS.includes(opts.format)) {
     throw new AppError('invalid_input', `Unknown labels format "${opts.format}".`, `Use one of ${LABEL_CSV_FORMATS.join(', ')}.`)
   }
@@ -38,42 +40,22 @@ export function exportLabelsCsv(db: Db, opts: LabelsCsvOptions): LabelsCsvResult
   const labels = db
     .prepare('SELECT id, name FROM labels WHERE label_set_id = ? ORDER BY ord')
     .all(src.labelSetId) as Array<{ id: number; name: string }>
-  const col = new Map(labels.map((l, i) => [l.id, i]))
   const columns = ['report_key', ...(opts.includeText ? ['Reports'] : []), ...labels.map((l) => l.name)]
-  const rowsStmt = db
-    .prepare(
-      `SELECT sl.report_id, r.report_key, ${opts.includeText ? 'r.text' : "''"} AS text, sl.label_id, sl.state
-       FROM source_labels sl JOIN reports r ON r.id = sl.report_id
-       WHERE sl.source_id = ? ORDER BY sl.report_id`
-    )
-    .raw()
-  return writeFileSafely(opts.path, opts.overwrite ?? false, (w) => {
+  const w = new SafeFileWriter(opts.path, opts.overwrite ?? false)
+  try {
     w.write(toCsvLine(columns, ',') + '\r\n')
     let rows = 0
-    let current = -1
-    let key = ''
-    let text = ''
-    let states: Array<LabelState | undefined> = []
-    const flush = () => {
-      if (current < 0) return
-      const fields = [key, ...(opts.includeText ? [text] : []), ...labels.map((_, i) => cell(states[i], opts))]
-      w.write(toCsvLine(fields, ',') + '\r\n')
-      rows++
-    }
-    for (const [reportId, reportKey, t, labelId, state] of rowsStmt.iterate(src.id) as Iterable<
-      [number, string, string, number, LabelState]
-    >) {
-      if (reportId !== current) {
-        flush()
-        current = reportId
-        key = reportKey
-        text = t
-        states = new Array(labels.length)
+    for await (const page of sourcePages(db, src.id, { withText: opts.includeText ?? false, withEvidence: false, pause })) {
+      for (const r of page) {
+        const fields = [r.reportKey, ...(opts.includeText ? [r.text] : []), ...labels.map((l) => cell(r.labels.get(l.id)?.state, opts))]
+        w.write(toCsvLine(fields, ',') + '\r\n')
+        rows++
       }
-      const c = col.get(labelId)
-      if (c !== undefined) states[c] = state
     }
-    flush()
-    return { rows, columns, source: src.name }
-  })
+    w.commit()
+    return { rows, columns, source: src.name, path: w.path, bytes: w.bytes }
+  } catch (err) {
+    w.abort()
+    throw err
+  }
 }
