@@ -124,6 +124,9 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
   }
   ctx.report({
     done: out.records,
+    // Finished or stopped: the count is now known, so the bar shows it in full.
+    total: ctx.signal.aborted ? null : out.records,
+    etaSeconds: undefined,
     counters: { ...lastCounters, added: out.added, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rejected }
   })
   return out

@@ -29,6 +29,13 @@ function toSourceOptions(o: Options) {
   }
 }
 
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`
+  return `${(n / 1024 ** 3).toFixed(2)} GB`
+}
+
 interface JobResult {
   added: number
   duplicates: number
@@ -185,7 +192,7 @@ export function ImportWizard({ onFinished }: { onFinished(): void }): React.JSX.
             {preview.info.encoding ? ` · ${preview.info.encoding}` : ''}
             {preview.info.delimiter ? ` · delimiter ${JSON.stringify(preview.info.delimiter)}` : ''}
             {preview.info.hasHeader !== undefined ? ` · ${preview.info.hasHeader ? 'header row' : 'no header row'}` : ''}
-            {` · ${(preview.info.totalBytes / 1e6).toFixed(1)} MB`}
+            {` · ${formatBytes(preview.info.totalBytes)}`}
           </p>
           {preview.info.notes.length ? (
             <ul className="small muted">
