@@ -2,6 +2,7 @@
 import { useMemo } from 'react'
 import type { EvalSourceSummary } from '../../../../common/ipc/calls/evaluate'
 import { UNCERTAIN_POLICIES, type UncertainPolicy } from '../../../../common/eval'
+import { sameLabel } from '../../../../common/labelsets/names'
 
 export interface EvalSetup {
   ref: number | null
@@ -35,7 +36,9 @@ export function SetupForm(props: {
     if (!ref) return []
     const norm = (n: string) => n.toLowerCase().replace(/[^a-z0-9]+/g, '')
     const refNames = new Set(ref.labels.map(norm))
-    return [...new Set(preds.flatMap((p) => p.labels))].filter((l) => !refNames.has(norm(l)))
+    return [...new Set(preds.flatMap((p) => p.labels))].filter(
+      (l) => !refNames.has(norm(l)) && !ref.labels.some((r) => sameLabel(l, r))
+    )
   }, [ref, preds])
   const set = (patch: Partial<EvalSetup>) => onChange({ ...setup, ...patch })
   const describe = (s: EvalSourceSummary) =>
@@ -118,8 +121,8 @@ export function SetupForm(props: {
       {ref && unmatched.length ? (
         <details>
           <summary>
-            Label mapping ({unmatched.length} prediction label{unmatched.length === 1 ? '' : 's'} without a same-named reference
-            label; known synonyms such as Effusion = Pleural Effusion are matched automatically)
+            Label mapping: {unmatched.length} prediction label{unmatched.length === 1 ? '' : 's'} without a counterpart in the
+            reference (same names and known synonyms such as Effusion = Pleural Effusion are matched automatically)
           </summary>
           <table className="data eval-mapping">
             <thead>
@@ -143,7 +146,7 @@ export function SetupForm(props: {
                         set({ mapping })
                       }}
                     >
-                      <option value="">automatic (synonyms) / not evaluated</option>
+                      <option value="">not evaluated</option>
                       {ref.labels.map((r) => (
                         <option key={r} value={r}>
                           {r}
