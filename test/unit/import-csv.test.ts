@@ -154,6 +154,22 @@ describe('CSV/TSV files', () => {
     expect(w.items[0]).toMatchObject({ fields: { text: 'Café – “no” effusion' } })
   })
 
+  it('decodes multi-byte characters split across read chunks (UTF-8, UTF-16 LE and BE)', async () => {
+    let text = 'id,text\n'
+    const expected = (i: number) => `Café ${i} – “quoted” 😀 ${'é'.repeat(i % 37)}`
+    for (let i = 0; i < 3000; i++) text += `${i},"${expected(i)}"\n`
+    const files = {
+      u8: Buffer.from(text),
+      le: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      be: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])
+    }
+    for (const [name, buf] of Object.entries(files)) {
+      const { items } = await readAll(write(`chunks-${name}.csv`, buf))
+      expect(items).toHaveLength(3000)
+      expect(items.every((it) => it.kind === 'record' && it.fields.text === expected(Number(it.fields.id)))).toBe(true)
+    }
+  })
+
   it('reports undecodable bytes per record when UTF-8 is forced, keeping the raw row', async () => {
     const p = write('bad-utf8.csv', Buffer.concat([Buffer.from('id,text\n1,ok\n2,bad '), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n3,fine\n')]))
     const { items } = await readAll(p, { encoding: 'utf-8', format: 'csv' })
