@@ -12,11 +12,12 @@ export const rulesConfigSchema = z
     /** Which sections to read (see TextScope). */
     scope: z.enum(TEXT_SCOPES).default('findings_impression'),
     /**
-     * 'probable' (default): only probable hedges ("likely", "suspected") make a finding uncertain;
-     * merely possible findings ("may represent", "cannot exclude") stay unasserted. 'all': every hedge
-     * gives uncertain (the CheXpert labeler's convention).
+     * 'all': every hedge gives uncertain (the CheXpert labeler's convention). 'probable': only probable
+     * hedges ("likely", "suspected") do; merely possible findings ("may represent", "cannot exclude")
+     * stay unasserted, as human coders label (MeSH-coded ChestX-ray14 labels). Default: the label
+     * set's convention - 'all' for sets with CheXpert aggregation, else 'probable'.
      */
-    hedging: z.enum(['all', 'probable']).default('probable')
+    hedging: z.enum(['all', 'probable']).optional()
   })
   .strict()
 export type RulesConfig = z.infer<typeof rulesConfigSchema>
@@ -29,12 +30,18 @@ export function rulesFingerprint(): string {
     .slice(0, 16)
 }
 
+/** The hedging convention of a label set: CheXpert-style sets report every hedge as uncertain. */
+export function defaultHedging(labelSet: { aggregation?: string }): 'all' | 'probable' {
+  return labelSet.aggregation === 'chexpert' ? 'all' : 'probable'
+}
+
 export const rulesEngine: Engine = {
   name: 'rules',
   configSchema: rulesConfigSchema,
   batchSize: () => 500,
   async open(config: unknown, labelSet: VersionedLabelSet): Promise<EngineSession> {
-    const cfg = rulesConfigSchema.parse(config ?? {})
+    const parsed = rulesConfigSchema.parse(config ?? {})
+    const cfg = { ...parsed, hedging: parsed.hedging ?? defaultHedging(labelSet) }
     const compiled = compileLabelSet(labelSet, { version: labelSet.version })
     return {
       provenance: {

@@ -3,4 +3,4 @@ import { registerEngine } from '../registry'
 import { rulesEngine } from './engine'
 
 registerEngine(rulesEngine)
-export { rulesEngine, rulesConfigSchema, rulesFingerprint, type RulesConfig } from './engine'
+export { defaultHedging, rulesEngine, rulesConfigSchema, rulesFingerprint, type RulesConfig } from './engine'

@@ -1,0 +1,109 @@
+// Detect calls: engines, starting a labelling run (a job), runs and their results per report.
+import { z } from 'zod'
+import type { Evidence, JobSnapshot, LabelState, Section } from '../../types'
+import { LABEL_STATES } from '../../types'
+import { call, id, noInput } from '../define'
+
+export interface EngineInfo {
+  name: string
+  /** The settings the engine accepts (documentation for the UI; validated on start). */
+  description: string
+}
+
+/** One labelling run (mirrors the run driver's RunInfo). */
+export interface DetectRun {
+  sourceId: number
+  name: string
+  engine: string
+  labelSetId: number
+  labelSetSlug: string
+  labelSetVersion: number
+  status: string
+  config: Record<string, unknown>
+  provenance: Record<string, unknown>
+  scope: { batchIds?: number[]; reportIds?: number[] }
+  reportsTotal: number
+  reportsDone: number
+  reportsFailed: number
+  promptTokens: number
+  completionTokens: number
+  wallMs: number
+  error: string | null
+  jobId: number | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+}
+
+export interface DetectResultRow {
+  reportId: number
+  reportKey: string
+  preview: string
+  /** One state per label of the run's label set, in label order; null = no result yet. */
+  states: (LabelState | null)[]
+  status: 'done' | 'failed' | 'pending'
+  error: string | null
+}
+
+export interface DetectResultsPage {
+  total: number
+  offset: number
+  labels: string[]
+  items: DetectResultRow[]
+}
+
+export interface DetectReportLabel {
+  label: string
+  state: LabelState
+  evidence: Evidence[]
+  rule: string | null
+}
+
+export interface DetectReportResult {
+  sourceId: number
+  reportId: number
+  reportKey: string
+  text: string
+  sections: Section[]
+  status: 'done' | 'failed' | 'pending'
+  error: string | null
+  raw: string | null
+  labels: DetectReportLabel[]
+  /** Open-ended findings (LLM engine), mapped onto the label set where possible. */
+  findings: { phrase: string; label: string | null; evidence: Evidence[] }[]
+}
+
+const labelSetRef = z.union([id, z.string().trim().min(1).max(120)])
+
+export const detectCalls = {
+  'detect.engines': call<EngineInfo[]>()(noInput),
+  /** Creates a run over the workspace (or the given import batches) and starts its job. */
+  'detect.start': call<{ run: DetectRun; job: JobSnapshot }>()(
+    z.object({
+      engine: z.string().trim().min(1).max(40),
+      labelSet: labelSetRef,
+      config: z.record(z.string(), z.unknown()).default({}),
+      name: z.string().trim().max(200).optional(),
+      batchIds: z.array(id).max(1000).optional()
+    })
+  ),
+  'detect.runs': call<DetectRun[]>()(noInput),
+  'detect.run': call<DetectRun>()(z.object({ sourceId: id })),
+  /** Labels again the reports that failed in a run, as a new job. */
+  'detect.rerunFailed': call<{ run: DetectRun; job: JobSnapshot }>()(z.object({ sourceId: id })),
+  /** One page of a run's results: one row per report, one state per label. */
+  'detect.results': call<DetectResultsPage>()(
+    z.object({
+      sourceId: id,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(50),
+      search: z.string().max(500).optional(),
+      /** Only reports where this label has this state ('asserted' = positive or uncertain). */
+      label: z.string().max(120).optional(),
+      state: z.enum([...LABEL_STATES, 'asserted']).optional(),
+      status: z.enum(['done', 'failed', 'pending']).optional()
+    })
+  ),
+  /** One report of a run: text, sections, every label with evidence and deciding rule. */
+  'detect.report': call<DetectReportResult>()(z.object({ sourceId: id, reportId: id }))
+}
