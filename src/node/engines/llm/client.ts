@@ -193,3 +193,42 @@ export async function withHost<T>(fn: (client: HostClient) => Promise<T>, spawn:
     await client.close()
   }
 }
+
+/** The parts of Electron's UtilityProcess the spawner uses (typed here so this module needs no electron). */
+interface UtilityProcessLike {
+  pid?: number
+  postMessage(message: unknown): void
+  on(event: 'message', listener: (message: unknown) => void): unknown
+  on(event: 'exit', listener: (code: number) => void): unknown
+  kill(): boolean
+}
+
+/**
+ * A spawner for the Electron main process: `setHostSpawner(utilityProcessSpawner(utilityProcess, entry))`
+ * with `entry` the built host-entry.js. The host module is the same; only the port differs.
+ */
+export function utilityProcessSpawner(
+  utility: { fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'inherit' | 'pipe' | 'ignore' }): UtilityProcessLike },
+  entry: string
+): HostSpawner {
+  return () => {
+    const child = utility.fork(entry, [], { serviceName: 'RadLabel LLM engine', stdio: 'inherit' })
+    let exited = false
+    return {
+      pid: child.pid,
+      send: (m) => {
+        if (!exited) child.postMessage(m)
+      },
+      onMessage: (h) => child.on('message', (m) => h(m as HostMessage)),
+      // A utility process reports only an exit code; a crash or kill shows as a non-zero code.
+      onExit: (h) =>
+        child.on('exit', (code) => {
+          exited = true
+          h({ code, signal: null })
+        }),
+      kill: () => {
+        child.kill()
+      }
+    }
+  }
+}

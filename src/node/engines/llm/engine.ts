@@ -1,6 +1,7 @@
 // The `llm` engine: validates settings and files, hashes the model, starts the engine host (its own
 // process by default) and labels batches through it. Provenance records exactly what produced labels.
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { AppError } from '../../../common/errors'
 import { formatZodError } from '../../../common/ipc/validation'
 import { inspectGguf, type GgufHeaderInfo } from '../../models/inspect'
@@ -82,6 +83,15 @@ export function resolveTemplate(config: LlmConfig): PromptTemplate {
   return builtin
 }
 
+/** JSON with sorted object keys, to compare data regardless of key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v
+  )
+}
+
 async function checkFile(path: string, what: string, expect: 'base' | 'lora'): Promise<GgufHeaderInfo> {
   const info = await inspectGguf(path).catch((err: unknown) => {
     const e = AppError.from(err)
@@ -116,8 +126,17 @@ export const llmEngine: Engine = {
     return Math.max(4, sequences * 2)
   },
   async open(rawConfig: unknown, labelSet: VersionedLabelSet, onStatus = () => {}): Promise<EngineSession> {
-    const config = llmConfigSchema.parse(rawConfig)
+    const parsed = llmConfigSchema.parse(rawConfig)
+    // Absolute paths: provenance must say exactly which file, whatever the working directory was.
+    const config = {
+      ...parsed,
+      model: resolve(parsed.model),
+      ...(parsed.lora ? { lora: resolve(parsed.lora) } : {}),
+      adapters: parsed.adapters.map((a) => ({ ...a, path: resolve(a.path) }))
+    }
     const template = resolveTemplate(config)
+    const builtin = BUILTIN_TEMPLATES.find((t) => t.name === template.name && t.version === template.version)
+    const customTemplate = !builtin || stableJson(builtin) !== stableJson(template)
     if (askedLabels(labelSet).length === 0) {
       throw new AppError('invalid_input', `The label set ${labelSet.slug} has no labels the model could be asked about.`)
     }
@@ -170,7 +189,7 @@ export const llmEngine: Engine = {
         quantisation: model.quantisation
       },
       adapters: adapters.map((a, i) => ({ path: a.path, scale: a.scale, sha256: adapterShas[i], name: adapterInfo[i]!.name })),
-      promptTemplate: { name: template.name, version: template.version, custom: Boolean(config.template) },
+      promptTemplate: { name: template.name, version: template.version, custom: customTemplate },
       labelSet: { slug: labelSet.slug, version: labelSet.version },
       task: config.task,
       decoding: {
