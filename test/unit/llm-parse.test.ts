@@ -103,6 +103,7 @@ describe('parseAnswer: open-ended detection', () => {
         { phrase: 'small left pleural effusion', quote: 'Small left pleural effusion' },
         { phrase: 'Cardiomegaly', quote: 'heart is enlarged' },
         { phrase: 'granuloma', quote: 'calcified granuloma' },
+        { phrase: 'no pneumothorax', quote: 'No pneumothorax' },
         { phrase: '', quote: 'x' }
       ]
     })
@@ -110,7 +111,8 @@ describe('parseAnswer: open-ended detection', () => {
     expect(findings!.map((f) => [f.phrase, f.label])).toEqual([
       ['small left pleural effusion', 'Pleural Effusion'],
       ['Cardiomegaly', 'Cardiomegaly'],
-      ['granuloma', null]
+      ['granuloma', null],
+      ['no pneumothorax', null]
     ])
     expect(findings![2]!.evidence[0]!.note).toBe(QUOTE_NOT_FOUND)
     expect(decisions.map((d) => [d.label, d.state]).sort()).toEqual([
