@@ -1,0 +1,35 @@
+import { z } from 'zod'
+import type { JobSnapshot } from '../../types'
+import { call, filePath, id, noInput } from '../define'
+
+export interface AppInfo {
+  version: string
+  workspacePath: string
+  schemaVersion: number
+  platform: string
+  runtime: 'electron' | 'harness' | 'node'
+  counts: { reports: number; sources: number; reviewSets: number }
+}
+
+export const appCalls = {
+  'app.info': call<AppInfo>()(noInput),
+  /** Opens (creating when missing) another workspace database. */
+  'app.openWorkspace': call<AppInfo>()(z.object({ path: filePath })),
+  /** Native file dialog (Electron); the harness answers 'unsupported' and the UI offers a path field. */
+  'dialog.openFiles': call<string[]>()(
+    z.object({
+      title: z.string().max(200).optional(),
+      directory: z.boolean().optional(),
+      multiple: z.boolean().optional(),
+      filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string()) })).optional()
+    })
+  ),
+  'dialog.saveFile': call<string | null>()(
+    z.object({ title: z.string().max(200).optional(), defaultPath: z.string().max(4096).optional() })
+  ),
+  'jobs.list': call<JobSnapshot[]>()(noInput),
+  'jobs.get': call<JobSnapshot>()(z.object({ id })),
+  'jobs.cancel': call<JobSnapshot>()(z.object({ id })),
+  'jobs.pause': call<JobSnapshot>()(z.object({ id })),
+  'jobs.resume': call<JobSnapshot>()(z.object({ id }))
+}

@@ -1,0 +1,148 @@
+// Electron main: windows, IPC registration, dialogs and menu. All the work is in src/node.
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../common/ipc/contract'
+import { createSession, type AppSession } from '../node/services/session'
+import { electronSqliteBinding } from './native'
+import { applySecurityPolicy, isAppUrl } from './security'
+
+const devServerUrl = process.env.ELECTRON_RENDERER_URL
+let mainWindow: BrowserWindow | null = null
+let appSession: AppSession | null = null
+
+function settingsFile(): string {
+  return join(app.getPath('userData'), 'settings.json')
+}
+
+function lastWorkspacePath(): string {
+  try {
+    const saved = JSON.parse(readFileSync(settingsFile(), 'utf8')) as { workspacePath?: string }
+    if (saved.workspacePath && existsSync(saved.workspacePath)) return saved.workspacePath
+  } catch {
+    // First start: no settings yet.
+  }
+  return join(app.getPath('userData'), 'workspace.db')
+}
+
+function rememberWorkspace(path: string): void {
+  writeFileSync(settingsFile(), JSON.stringify({ workspacePath: path }, null, 2))
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'RadLabel',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false
+    }
+  })
+  win.once('ready-to-show', () => win.show())
+  if (devServerUrl) void win.loadURL(devServerUrl)
+  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  return win
+}
+
+function registerIpc(session: AppSession): void {
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, input: unknown) => {
+    // Only the main window's own top frame, showing the app's own page, may call.
+    const frame = event.senderFrame
+    if (!mainWindow || event.sender !== mainWindow.webContents || !frame || frame !== mainWindow.webContents.mainFrame || !isAppUrl(frame.url, devServerUrl)) {
+      return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted only from the RadLabel window.' } }
+    }
+    return session.call(name as string, input)
+  })
+}
+
+function buildMenu(): void {
+  const template: Electron.MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        {
+          label: 'About RadLabel',
+          click: () => {
+            if (mainWindow) void mainWindow.webContents.executeJavaScript("window.location.hash = '#/about'")
+          }
+        },
+        { label: 'Show workspace folder', click: () => appSession && shell.showItemInFolder(appSession.ctx.workspace.path) }
+      ]
+    }
+  ]
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
+}
+
+async function start(): Promise<void> {
+  applySecurityPolicy(devServerUrl)
+  let nativeBinding: string
+  try {
+    nativeBinding = electronSqliteBinding()
+  } catch (err) {
+    dialog.showErrorBox('RadLabel cannot start', (err as Error).message)
+    app.exit(1)
+    return
+  }
+  const dbPath = lastWorkspacePath()
+  appSession = await createSession({
+    dbPath,
+    openOptions: { nativeBinding },
+    platform: {
+      runtime: 'electron',
+      openFiles: async (o) => {
+        const properties: ('openFile' | 'openDirectory' | 'multiSelections' | 'promptToCreate')[] = [o.directory ? 'openDirectory' : 'openFile']
+        if (o.multiple) properties.push('multiSelections')
+        if (!o.directory) properties.push('promptToCreate')
+        const result = await dialog.showOpenDialog(mainWindow!, { title: o.title, properties, filters: o.filters })
+        return result.canceled ? [] : result.filePaths
+      },
+      saveFile: async (o) => {
+        const result = await dialog.showSaveDialog(mainWindow!, { title: o.title, defaultPath: o.defaultPath })
+        return result.canceled || !result.filePath ? null : result.filePath
+      }
+    },
+    emit: (event, payload) => {
+      if (event === 'workspace.changed') rememberWorkspace((payload as { path: string }).path)
+      mainWindow?.webContents.send(IPC_EVENT_CHANNEL, { event, payload })
+    }
+  })
+  rememberWorkspace(appSession.ctx.workspace.path)
+  registerIpc(appSession)
+  buildMenu()
+  mainWindow = createWindow()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.enableSandbox()
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore()
+    mainWindow?.focus()
+  })
+  app.whenReady().then(start, (err: unknown) => {
+    dialog.showErrorBox('RadLabel cannot start', String(err))
+    app.exit(1)
+  })
+  app.on('window-all-closed', () => app.quit())
+  let closing = false
+  app.on('before-quit', (event) => {
+    if (closing || !appSession) return
+    event.preventDefault()
+    closing = true
+    void appSession.close().finally(() => app.quit())
+  })
+}

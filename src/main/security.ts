@@ -1,0 +1,35 @@
+// Electron's security checklist, applied once for every window and web contents the app creates.
+import { app, session, type WebContents } from 'electron'
+import { CONTENT_SECURITY_POLICY } from '../common/security'
+
+/** True for the app's own pages: the built renderer on file://, or the dev server on loopback. */
+export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
+  if (devServerUrl && url.startsWith(devServerUrl)) return true
+  return url.startsWith('file://')
+}
+
+export function applySecurityPolicy(devServerUrl: string | undefined): void {
+  const ses = session.defaultSession
+  // No permission (camera, notifications, geolocation, ...) is ever granted.
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  ses.setPermissionCheckHandler(() => false)
+  // Zero outbound connections: only the app's own files (and the dev server while developing) load.
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = isAppUrl(details.url, devServerUrl) || details.url.startsWith('devtools://') || details.url.startsWith('data:')
+    callback({ cancel: !allowed })
+  })
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+  })
+
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url, devServerUrl)) event.preventDefault()
+    })
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url, devServerUrl)) event.preventDefault()
+    })
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AppError } from '../../../common/errors'
+import { seedDemo } from '../../demo/seed'
+import { engines } from '../../engines/registry'
+import { createRun, RUN_JOB_KIND } from '../../engines/run'
+import { countReports } from '../../store/repos/reports'
+import { printJson, printLines } from '../output'
+import { runJobInForeground, withSession } from '../session'
+
+interface DemoSummary {
+  workspace: string
+  reports: number
+  runs: { engine: string; source: string; status: string; reportsDone: number; positives: Record<string, number> }[]
+  skippedEngines: { engine: string; reason: string }[]
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('Create a workspace from the built-in synthetic demo reports, run every available engine and print a summary.')
+    .option('--db <path>', 'workspace database file (default: a new temporary folder)')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { db?: string; json?: boolean }) => {
+      const dbPath = opts.db ?? join(mkdtempSync(join(tmpdir(), 'radlabel-demo-')), 'demo.db')
+      await withSession(dbPath, async (session) => {
+        const { db } = session.ctx.workspace
+        if (countReports(db) > 0) {
+          throw new AppError('conflict', `Workspace ${dbPath} already has reports.`, 'Give --db a new file, or omit it.')
+        }
+        const seeded = seedDemo(db)
+        const summary: DemoSummary = { workspace: session.ctx.workspace.path, reports: seeded.reports, runs: [], skippedEngines: [] }
+        for (const engine of Object.values(engines)) {
+          if (engine.name === 'llm') {
+            summary.skippedEngines.push({ engine: 'llm', reason: 'needs a GGUF model: radlabel detect --engine llm --model FILE.gguf' })
+            continue
+          }
+          const run = createRun(db, { engine: engine.name, labelSet: 'chexpert14', config: {}, actor: 'demo' })
+          const job = await runJobInForeground(session, RUN_JOB_KIND, `demo: ${engine.name}`, { sourceId: run.sourceId })
+          const positives = Object.fromEntries(
+            (
+              db
+                .prepare(
+                  `SELECT l.name, count(*) AS n FROM source_labels sl JOIN labels l ON l.id = sl.label_id
+                   WHERE sl.source_id = ? AND sl.state IN ('positive','uncertain') GROUP BY l.name ORDER BY l.ord`
+                )
+                .all(run.sourceId) as { name: string; n: number }[]
+            ).map((r) => [r.name, r.n])
+          )
+          summary.runs.push({ engine: engine.name, source: run.name, status: job.status, reportsDone: job.progress.done, positives })
+        }
+        if (opts.json) return printJson(summary)
+        const lines = [`Demo workspace: ${summary.workspace}`, `Imported ${summary.reports} synthetic reports with reference labels ("demo gold").`]
+        if (!summary.runs.length) lines.push('No engine is available yet.')
+        for (const r of summary.runs) {
+          lines.push(`Engine ${r.engine}: ${r.status}, ${r.reportsDone} reports labelled (source "${r.source}").`)
+          for (const [label, n] of Object.entries(r.positives)) lines.push(`  ${label.padEnd(28)} ${n} positive or uncertain`)
+        }
+        for (const s of summary.skippedEngines) lines.push(`Skipped ${s.engine}: ${s.reason}`)
+        printLines(lines)
+      })
+    })
+}

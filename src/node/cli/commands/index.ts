@@ -1,0 +1,13 @@
+// Every CLI command. Each module exports one function that adds its command to the program.
+import type { Command } from 'commander'
+import { registerDemo } from './demo'
+import { registerImport } from './import'
+import { registerEval } from './eval'
+import { registerExport } from './export'
+import { registerInit } from './init'
+import { registerJobs } from './jobs'
+import { registerDetect } from './detect'
+import { registerLabel } from './label'
+import { registerLabelsets } from './labelsets'
+
+export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel]

@@ -1,0 +1,52 @@
+// Opens a workspace for one command and runs jobs in the foreground with progress and Ctrl-C.
+import { AppError } from '../../common/errors'
+import type { JobSnapshot } from '../../common/types'
+import { createSession, type AppSession } from '../services/session'
+import { progressPrinter } from './output'
+
+export async function withSession<T>(dbPath: string, fn: (session: AppSession) => Promise<T>): Promise<T> {
+  const printers = new Map<number, (job: JobSnapshot) => void>()
+  const session = await createSession({
+    dbPath,
+    platform: { runtime: 'node' },
+    emit: (event, payload) => {
+      if (event === 'job.updated') printers.get((payload as JobSnapshot).id)?.(payload as JobSnapshot)
+    }
+  })
+  foregroundPrinters = printers
+  try {
+    return await fn(session)
+  } finally {
+    await session.close()
+  }
+}
+
+let foregroundPrinters: Map<number, (job: JobSnapshot) => void> = new Map()
+
+/** Starts a job, prints its progress, cancels it on Ctrl-C, and returns its final snapshot (throws if it failed). */
+export async function runJobInForeground<P>(session: AppSession, kind: string, title: string, params: P): Promise<JobSnapshot> {
+  const { jobs } = session.ctx
+  const job = jobs.start(kind, title, params)
+  foregroundPrinters.set(job.id, progressPrinter(title))
+  const onSigint = (): void => {
+    process.stderr.write('\nCancelling… (progress so far is kept; resume later)\n')
+    jobs.cancel(job.id)
+  }
+  process.once('SIGINT', onSigint)
+  try {
+    const final = await jobs.wait(job.id)
+    if (final.status === 'failed') throw new AppError('engine_failed', `${title} failed: ${final.error ?? 'unknown error'}`)
+    if (final.status === 'cancelled') throw new AppError('cancelled', `${title} was cancelled.`)
+    return final
+  } finally {
+    process.off('SIGINT', onSigint)
+    foregroundPrinters.delete(job.id)
+  }
+}
+
+/** Calls the handler table and unwraps the outcome (the CLI speaks through the same contract as the UI). */
+export async function callOrThrow<T>(session: AppSession, name: string, input: unknown): Promise<T> {
+  const outcome = await session.call(name, input)
+  if (!outcome.ok) throw AppError.from(outcome.error)
+  return outcome.value as T
+}

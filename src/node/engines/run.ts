@@ -1,0 +1,290 @@
+// The generic run driver: turns an engine into a resumable, cancellable job over a workspace.
+// Per-report results are committed chunk by chunk, so a crash loses at most the chunk in flight.
+import { AppError } from '../../common/errors'
+import { formatZodError } from '../../common/ipc/validation'
+import type { JobContext } from '../jobs/jobManager'
+import { yieldToEventLoop } from '../jobs/jobManager'
+import type { Db } from '../store/db'
+import { nowIso } from '../store/db'
+import { audit } from '../store/repos/audit'
+import { findLabelSet, getLabelSet } from '../store/repos/labelSets'
+import { createSource, uniqueSourceName, writeSourceLabels, type SourceLabel } from '../store/repos/sources'
+import { APP_VERSION } from '../version'
+import { getEngine } from './registry'
+import type { EngineReport, EngineResult } from './types'
+
+export interface RunScope {
+  batchIds?: number[]
+  reportIds?: number[]
+}
+
+export interface CreateRunInput {
+  engine: string
+  labelSet: string | number
+  config: unknown
+  name?: string
+  scope?: RunScope
+  actor?: string
+}
+
+export interface RunInfo {
+  sourceId: number
+  name: string
+  engine: string
+  labelSetId: number
+  labelSetSlug: string
+  labelSetVersion: number
+  status: string
+  config: Record<string, unknown>
+  provenance: Record<string, unknown>
+  scope: RunScope
+  reportsTotal: number
+  reportsDone: number
+  reportsFailed: number
+  promptTokens: number
+  completionTokens: number
+  wallMs: number
+  error: string | null
+  jobId: number | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+}
+
+export interface RunJobParams {
+  sourceId: number
+  onlyFailed?: boolean
+}
+
+export const RUN_JOB_KIND = 'detect'
+
+function scopeClause(scope: RunScope): { sql: string; args: number[] } {
+  const parts: string[] = []
+  const args: number[] = []
+  if (scope.batchIds?.length) {
+    parts.push(`r.batch_id IN (${scope.batchIds.map(() => '?').join(',')})`)
+    args.push(...scope.batchIds)
+  }
+  if (scope.reportIds?.length) {
+    parts.push(`r.id IN (${scope.reportIds.map(() => '?').join(',')})`)
+    args.push(...scope.reportIds)
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', args }
+}
+
+export function createRun(db: Db, input: CreateRunInput): RunInfo {
+  const engine = getEngine(input.engine)
+  const parsed = engine.configSchema.safeParse(input.config ?? {})
+  if (!parsed.success) {
+    throw new AppError('invalid_input', `Invalid ${engine.name} settings: ${formatZodError(parsed.error)}`)
+  }
+  const labelSet = findLabelSet(db, input.labelSet)
+  const scope = input.scope ?? {}
+  const where = scopeClause(scope)
+  const total = db.prepare(`SELECT count(*) FROM reports r WHERE ${where.sql}`).pluck().get(...where.args) as number
+  if (total === 0) {
+    throw new AppError('invalid_input', 'There are no reports to label in this workspace.', 'Import reports first.')
+  }
+  const stamp = nowIso().slice(0, 16).replace('T', ' ')
+  const name = input.name?.trim() || uniqueSourceName(db, `${engine.name} · ${labelSet.slug} v${labelSet.version} · ${stamp}`)
+  const sourceId = db.transaction(() => {
+    const id = createSource(db, { name, kind: 'run', labelSetId: labelSet.id })
+    db.prepare(
+      `INSERT INTO runs (source_id, engine, config_json, scope_json, status, reports_total) VALUES (?, ?, ?, ?, 'queued', ?)`
+    ).run(id, engine.name, JSON.stringify(parsed.data), JSON.stringify(scope), total)
+    audit(db, { actor: input.actor ?? 'system', action: 'run.create', entity: 'run', entityId: id, details: { engine: engine.name, labelSet: `${labelSet.slug}@${labelSet.version}` } })
+    return id
+  })()
+  return getRun(db, sourceId)
+}
+
+interface RunRow {
+  source_id: number
+  name: string
+  engine: string
+  label_set_id: number
+  slug: string
+  version: number
+  status: string
+  config_json: string
+  provenance_json: string
+  scope_json: string
+  reports_total: number
+  reports_done: number
+  reports_failed: number
+  prompt_tokens: number
+  completion_tokens: number
+  wall_ms: number
+  error: string | null
+  job_id: number | null
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+}
+
+const RUN_SELECT = `SELECT r.*, s.name, s.label_set_id, s.created_at, ls.slug, ls.version
+  FROM runs r JOIN sources s ON s.id = r.source_id JOIN label_sets ls ON ls.id = s.label_set_id`
+
+function toRunInfo(row: RunRow): RunInfo {
+  return {
+    sourceId: row.source_id,
+    name: row.name,
+    engine: row.engine,
+    labelSetId: row.label_set_id,
+    labelSetSlug: row.slug,
+    labelSetVersion: row.version,
+    status: row.status,
+    config: JSON.parse(row.config_json),
+    provenance: JSON.parse(row.provenance_json),
+    scope: JSON.parse(row.scope_json),
+    reportsTotal: row.reports_total,
+    reportsDone: row.reports_done,
+    reportsFailed: row.reports_failed,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    wallMs: row.wall_ms,
+    error: row.error,
+    jobId: row.job_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at
+  }
+}
+
+export function getRun(db: Db, sourceId: number): RunInfo {
+  const row = db.prepare(`${RUN_SELECT} WHERE r.source_id = ?`).get(sourceId) as RunRow | undefined
+  if (!row) throw new AppError('not_found', `There is no run ${sourceId}.`)
+  return toRunInfo(row)
+}
+
+export function listRuns(db: Db): RunInfo[] {
+  return (db.prepare(`${RUN_SELECT} ORDER BY r.source_id DESC`).all() as RunRow[]).map(toRunInfo)
+}
+
+/** Runs (or resumes) a run: labels every report in scope that has no 'done' result yet. */
+export async function executeRun(params: RunJobParams, ctx: JobContext): Promise<RunInfo> {
+  const { db } = ctx.workspace
+  const run = getRun(db, params.sourceId)
+  const engine = getEngine(run.engine)
+  const stored = getLabelSet(db, run.labelSetId)
+  const labelIds = new Map(stored.labels.map((l) => [l.name, l.id]))
+  const where = scopeClause(run.scope)
+  const started = Date.now()
+  db.prepare(`UPDATE runs SET status = 'running', job_id = ?, error = NULL, started_at = coalesce(started_at, ?), finished_at = NULL WHERE source_id = ?`).run(
+    ctx.jobId,
+    nowIso(),
+    run.sourceId
+  )
+
+  const pendingFilter = params.onlyFailed
+    ? `EXISTS (SELECT 1 FROM run_reports rr WHERE rr.source_id = ? AND rr.report_id = r.id AND rr.status = 'failed')`
+    : `NOT EXISTS (SELECT 1 FROM run_reports rr WHERE rr.source_id = ? AND rr.report_id = r.id AND rr.status = 'done')`
+  const nextChunk = db.prepare(
+    `SELECT r.id, r.text, r.sections_json FROM reports r WHERE ${where.sql} AND r.id > ? AND ${pendingFilter} ORDER BY r.id LIMIT ?`
+  )
+  const counters = db.prepare(
+    `SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) FILTER (WHERE status = 'failed') AS failed
+     FROM run_reports WHERE source_id = ?`
+  )
+  const progressOf = (): { done: number; failed: number } => counters.get(run.sourceId) as { done: number; failed: number }
+
+  let status: 'completed' | 'cancelled' | 'paused' | 'failed' = 'completed'
+  let error: string | null = null
+  let tokensIn = 0
+  let tokensOut = 0
+  const session = await engine
+    .open(run.config, { ...stored.definition, version: stored.version }, (message) => ctx.report({ message }))
+    .catch((err: unknown) => {
+      const e = AppError.from(err)
+      db.prepare(`UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE source_id = ?`).run(e.message, nowIso(), run.sourceId)
+      throw e
+    })
+  try {
+    const provenance = { ...session.provenance, engine: engine.name, labelSet: { slug: stored.slug, version: stored.version }, config: run.config, radlabel: APP_VERSION }
+    db.prepare('UPDATE runs SET provenance_json = ? WHERE source_id = ?').run(JSON.stringify(provenance), run.sourceId)
+    const batchSize = engine.batchSize?.(run.config) ?? 256
+    let lastId = 0
+    const initial = progressOf()
+    ctx.report({ done: initial.done, total: run.reportsTotal, unit: 'reports', counters: { failed: initial.failed } })
+    for (;;) {
+      if (ctx.signal.aborted) break
+      const rows = nextChunk.all(...where.args, lastId, run.sourceId, batchSize) as { id: number; text: string; sections_json: string }[]
+      if (rows.length === 0) break
+      lastId = rows[rows.length - 1].id
+      const batch: EngineReport[] = rows.map((r) => ({ id: r.id, text: r.text, sections: JSON.parse(r.sections_json) }))
+      const results = await session.label(batch, ctx.signal)
+      if (results.length !== batch.length) {
+        throw new AppError('engine_failed', `The ${engine.name} engine returned ${results.length} results for ${batch.length} reports.`)
+      }
+      commitResults(db, run.sourceId, results, labelIds)
+      for (const r of results) {
+        if (r.ok) {
+          tokensIn += r.promptTokens ?? 0
+          tokensOut += r.completionTokens ?? 0
+        }
+      }
+      const p = progressOf()
+      db.prepare('UPDATE runs SET reports_done = ?, reports_failed = ? WHERE source_id = ?').run(p.done, p.failed, run.sourceId)
+      const seconds = (Date.now() - started) / 1000
+      ctx.report({
+        done: p.done,
+        total: run.reportsTotal,
+        unit: 'reports',
+        counters: { failed: p.failed, ...(tokensOut ? { tokensPerSecond: Math.round((tokensOut / seconds) * 10) / 10 } : {}) }
+      })
+      await yieldToEventLoop()
+    }
+    if (ctx.signal.aborted) status = stopStatus(ctx)
+  } catch (err) {
+    if (ctx.signal.aborted) status = stopStatus(ctx)
+    else {
+      status = 'failed'
+      error = AppError.from(err).message
+    }
+  } finally {
+    await session.close().catch(() => {})
+  }
+  const p = progressOf()
+  if (status === 'completed' && p.done + p.failed < run.reportsTotal) status = 'failed'
+  db.prepare(
+    `UPDATE runs SET status = ?, error = ?, reports_done = ?, reports_failed = ?, prompt_tokens = prompt_tokens + ?,
+       completion_tokens = completion_tokens + ?, wall_ms = wall_ms + ?, finished_at = ? WHERE source_id = ?`
+  ).run(status, error, p.done, p.failed, tokensIn, tokensOut, Date.now() - started, nowIso(), run.sourceId)
+  if (status === 'failed') throw new AppError('engine_failed', error ?? 'The run stopped before every report was labelled.')
+  return getRun(db, run.sourceId)
+}
+
+const stopStatus = (ctx: JobContext): 'paused' | 'cancelled' => (ctx.signal.reason === 'pause' ? 'paused' : 'cancelled')
+
+function commitResults(db: Db, sourceId: number, results: EngineResult[], labelIds: Map<string, number>): void {
+  const markReport = db.prepare(
+    `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source_id, report_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+       raw_output = excluded.raw_output, prompt_tokens = excluded.prompt_tokens,
+       completion_tokens = excluded.completion_tokens, finished_at = excluded.finished_at`
+  )
+  const clearFindings = db.prepare('DELETE FROM findings WHERE source_id = ? AND report_id = ?')
+  const addFinding = db.prepare('INSERT INTO findings (source_id, report_id, phrase, label_id, evidence_json) VALUES (?, ?, ?, ?, ?)')
+  db.transaction(() => {
+    const now = nowIso()
+    for (const r of results) {
+      if (!r.ok) {
+        markReport.run(sourceId, r.reportId, 'failed', r.error, r.raw ?? null, null, null, now)
+        continue
+      }
+      const labels: SourceLabel[] = []
+      for (const d of r.decisions) {
+        const labelId = labelIds.get(d.label)
+        if (labelId === undefined) throw new AppError('engine_failed', `The engine answered with unknown label "${d.label}".`)
+        labels.push({ reportId: r.reportId, labelId, state: d.state, evidence: d.evidence, rule: d.rule })
+      }
+      writeSourceLabels(db, sourceId, labels)
+      clearFindings.run(sourceId, r.reportId)
+      for (const f of r.findings ?? []) {
+        addFinding.run(sourceId, r.reportId, f.phrase, f.label ? (labelIds.get(f.label) ?? null) : null, JSON.stringify(f.evidence))
+      }
+      markReport.run(sourceId, r.reportId, 'done', null, r.raw ?? null, r.promptTokens ?? null, r.completionTokens ?? null, now)
+    }
+  })()
+}

@@ -1,0 +1,48 @@
+// What an engine implements. The generic run driver (run.ts) does everything else: run rows, chunks,
+// transactions, progress, cancel/pause/resume, re-run of failed reports, provenance and token counts.
+import type { z } from 'zod'
+import type { Evidence, LabelDecision, LabelSetDefinition, Section } from '../../common/types'
+
+export interface EngineReport {
+  id: number
+  text: string
+  sections: Section[]
+}
+
+export interface OpenFinding {
+  phrase: string
+  /** The label of the run's label set this phrase maps to; null when the lexicon knows none. */
+  label: string | null
+  evidence: Evidence[]
+}
+
+export type EngineResult =
+  | {
+      reportId: number
+      ok: true
+      decisions: LabelDecision[]
+      findings?: OpenFinding[]
+      raw?: string
+      promptTokens?: number
+      completionTokens?: number
+    }
+  | { reportId: number; ok: false; error: string; raw?: string }
+
+export interface EngineSession {
+  /** Recorded on the run: versions, hashes, settings. */
+  provenance: Record<string, unknown>
+  /** One result per report, in the same order. */
+  label(batch: EngineReport[], signal: AbortSignal): Promise<EngineResult[]>
+  close(): Promise<void>
+}
+
+export type VersionedLabelSet = LabelSetDefinition & { version: number }
+
+export interface Engine {
+  name: string
+  /** Validated before a run starts; its output is what `open` receives and what the run records. */
+  configSchema: z.ZodType
+  /** How many reports the driver hands to `label` at once. */
+  batchSize?(config: unknown): number
+  open(config: unknown, labelSet: VersionedLabelSet, onStatus?: (status: string) => void): Promise<EngineSession>
+}

@@ -1,0 +1,150 @@
+// Serves the built renderer and the real handler table over loopback HTTP, so the UI can be driven
+// in a plain browser (Chromium in tests, `npm run harness` by hand) without the Electron binary.
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import type { EventName, Events } from '../../common/ipc/contract'
+import { CONTENT_SECURITY_POLICY } from '../../common/security'
+import type { PlatformHooks } from '../services/context'
+import { createSession, type AppSession } from '../services/session'
+
+export interface HarnessOptions {
+  dbPath: string
+  /** 0 picks a free port. */
+  port?: number
+  rendererDir?: string
+  platform?: Partial<PlatformHooks>
+}
+
+export interface Harness {
+  url: string
+  session: AppSession
+  close(): Promise<void>
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2'
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024
+
+export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../../out/renderer')
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR)
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`No built renderer at ${rendererDir}. Run "npm run build" first.`)
+  }
+  const listeners = new Set<ServerResponse>()
+  const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
+    const data = `data: ${JSON.stringify({ event, payload })}\n\n`
+    for (const res of listeners) res.write(data)
+  }
+  const session = await createSession({
+    dbPath: options.dbPath,
+    platform: { runtime: 'harness', ...options.platform },
+    emit
+  })
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
+      res.end(String(err))
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only loopback clients addressing us by a loopback name (defends against DNS rebinding).
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '')
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) {
+      res.writeHead(403).end('forbidden')
+      return
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === '/api/call' && req.method === 'POST') {
+      const body = await readBody(req)
+      let parsed: { name?: unknown; input?: unknown }
+      try {
+        parsed = JSON.parse(body) as { name?: unknown; input?: unknown }
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ ok: false, error: { code: 'invalid_input', message: 'Request body is not JSON.' } }))
+        return
+      }
+      const outcome = await session.call(String(parsed.name), parsed.input)
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      res.end(JSON.stringify(outcome))
+      return
+    }
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+      res.write(': connected\n\n')
+      listeners.add(res)
+      req.on('close', () => listeners.delete(res))
+      return
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(405).end()
+      return
+    }
+    serveStatic(url.pathname, res)
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^[/\\]+/, '')
+    const file = join(rendererDir, rel)
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      return
+    }
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff'
+    })
+    createReadStream(file).pipe(res)
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    session,
+    close: async () => {
+      for (const res of listeners) res.end()
+      listeners.clear()
+      const closed = new Promise<void>((r) => server.close(() => r()))
+      server.closeAllConnections()
+      await closed
+      await session.close()
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}

@@ -1,0 +1,11 @@
+// Every kind of long job, registered on each JobManager. Features add their runner here.
+import { executeRun, RUN_JOB_KIND, type RunJobParams } from '../engines/run'
+import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams } from '../import/job'
+import { MODEL_JOB_KIND, runModelJob, type ModelJobParams } from '../models/job'
+import type { JobManager } from './jobManager'
+
+export function registerJobKinds(jobs: JobManager): void {
+  jobs.register<RunJobParams>(RUN_JOB_KIND, executeRun)
+  jobs.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
+  jobs.register<ModelJobParams>(MODEL_JOB_KIND, runModelJob)
+}

@@ -1,0 +1,7 @@
+import { getReport, listReports } from '../store/repos/reports'
+import { handlers } from './handler'
+
+export const reportHandlers = handlers({
+  'reports.list': (input, ctx) => listReports(ctx.workspace.db, input),
+  'reports.get': (input, ctx) => getReport(ctx.workspace.db, input.id)
+})

@@ -1,0 +1,47 @@
+// The one handler table. Electron's ipcMain, the loopback harness and tests all dispatch through it.
+import { AppError } from '../../common/errors'
+import { type CallName, type CallOutcome, calls, isCallName } from '../../common/ipc/contract'
+import { formatZodError } from '../../common/ipc/validation'
+import { appHandlers } from './app'
+import type { ServiceContext } from './context'
+import { detectHandlers } from './detect'
+import { evaluateHandlers } from './evaluate'
+import { exportHandlers } from './export'
+import type { Handler, HandlerTable } from './handler'
+import { importHandlers } from './import'
+import { labelsetsHandlers } from './labelsets'
+import { modelsHandlers } from './models'
+import { reportHandlers } from './reports'
+import { reviewHandlers } from './review'
+
+export const handlerTable: HandlerTable = {
+  ...appHandlers,
+  ...reportHandlers,
+  ...importHandlers,
+  ...labelsetsHandlers,
+  ...detectHandlers,
+  ...modelsHandlers,
+  ...reviewHandlers,
+  ...evaluateHandlers,
+  ...exportHandlers
+}
+
+/** Validates and runs one call. Never throws: failures come back as `{ ok: false, error }`. */
+export async function dispatch(name: unknown, rawInput: unknown, ctx: ServiceContext): Promise<CallOutcome<unknown>> {
+  try {
+    if (!isCallName(name)) {
+      throw new AppError('invalid_input', `Unknown call ${JSON.stringify(name)}.`, 'This is a bug in the caller.')
+    }
+    const parsed = calls[name].input.safeParse(rawInput ?? {})
+    if (!parsed.success) {
+      throw new AppError('invalid_input', `Invalid input for ${name}: ${formatZodError(parsed.error)}`)
+    }
+    const handler = handlerTable[name] as Handler<CallName>
+    const value = await handler(parsed.data as never, ctx)
+    return { ok: true, value }
+  } catch (err) {
+    const error = AppError.from(err)
+    if (error.code === 'internal') console.error(`[radlabel] ${String(name)} failed:`, err)
+    return { ok: false, error: error.toData() }
+  }
+}

@@ -1,0 +1,16 @@
+// Brings an opened workspace up to what the app expects: built-in label sets stored at their current
+// version. Features add their own first-open steps here.
+import { BUILTIN_LABEL_SETS } from '../../common/labelsets'
+import type { Workspace } from './db'
+import { saveLabelSetVersion } from './repos/labelSets'
+
+const steps: ((ws: Workspace) => void)[] = [
+  (ws) => {
+    if (ws.db.readonly) return
+    for (const def of BUILTIN_LABEL_SETS) saveLabelSetVersion(ws.db, def, true)
+  }
+]
+
+export function prepareWorkspace(ws: Workspace): void {
+  for (const step of steps) step(ws)
+}

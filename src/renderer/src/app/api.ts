@@ -1,0 +1,69 @@
+// The renderer's only way to the back end: the preload bridge in Electron, loopback HTTP in the
+// browser harness. Both speak the same typed contract.
+import { type AppErrorData, formatError } from '../../../common/errors'
+import type { CallInput, CallName, CallOutcome, CallResult, EventName, Events } from '../../../common/ipc/contract'
+
+export interface RadlabelBridge {
+  calls: Record<string, (input: unknown) => Promise<CallOutcome<unknown>>>
+  onEvent(listener: (event: string, payload: unknown) => void): () => void
+}
+
+declare global {
+  interface Window {
+    radlabel?: RadlabelBridge
+  }
+}
+
+export class ApiError extends Error {
+  constructor(readonly data: AppErrorData) {
+    super(formatError(data))
+    this.name = 'ApiError'
+  }
+}
+
+type Listener = (event: string, payload: unknown) => void
+
+function httpBridge(): RadlabelBridge {
+  const listeners = new Set<Listener>()
+  let source: EventSource | null = null
+  const connect = (): void => {
+    if (source) return
+    source = new EventSource('/api/events')
+    source.onmessage = (message) => {
+      const { event, payload } = JSON.parse(message.data as string) as { event: string; payload: unknown }
+      for (const l of listeners) l(event, payload)
+    }
+  }
+  const invoke = async (name: string, input: unknown): Promise<CallOutcome<unknown>> => {
+    const res = await fetch('/api/call', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, input })
+    })
+    return (await res.json()) as CallOutcome<unknown>
+  }
+  return {
+    calls: new Proxy({}, { get: (_t, name: string) => (input: unknown) => invoke(name, input) }),
+    onEvent(listener) {
+      connect()
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  }
+}
+
+const bridge: RadlabelBridge = window.radlabel ?? httpBridge()
+
+export async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
+  const fn = bridge.calls[name]
+  if (!fn) throw new ApiError({ code: 'internal', message: `The app does not offer the call ${name}.` })
+  const outcome = await fn(input)
+  if (!outcome.ok) throw new ApiError(outcome.error)
+  return outcome.value as CallResult<N>
+}
+
+export function onEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+  return bridge.onEvent((name, payload) => {
+    if (name === event) listener(payload as Events[E])
+  })
+}
