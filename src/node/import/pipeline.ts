@@ -213,9 +213,9 @@ export async function importFile(
   }
 
   const st = statements(db)
-  // A larger page cache while importing keeps the key and hash indexes in memory (bounded: 64 MB).
+  // A larger page cache while importing keeps the key and hash indexes in memory (bounded: 32 MB).
   const cacheBefore = db.pragma('cache_size', { simple: true }) as number
-  if (cacheBefore > -65536 && cacheBefore < 65536 / 4) db.pragma('cache_size = -65536')
+  if (cacheBefore > -32768 && cacheBefore < 32768 / 4) db.pragma('cache_size = -32768')
   const totals: ImportCounts = { ...zero }
   const base = resumeRow
     ? {
