@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { evaluate } from '../../src/common/eval/evaluate'
-import { matrixFromRows, outcomeMatrix, OUT_EXCLUDED, OUT_FN, OUT_FP, OUT_TN, OUT_TP } from '../../src/common/eval/states'
+import { compareSources, evaluate, evaluationWarnings } from '../../src/common/eval/evaluate'
+import { emptyMatrix, matrixFromRows, outcomeMatrix, OUT_EXCLUDED, OUT_FN, OUT_FP, OUT_TN, OUT_TP } from '../../src/common/eval/states'
 import { countOutcomes, prf } from '../../src/common/eval/metrics'
 import { alignPair, alignLabels } from '../../src/common/eval/align'
 
@@ -95,5 +95,18 @@ describe('evaluate (point estimates)', () => {
   it('rejects matrices of different shapes with a clear message', () => {
     const other = matrixFromRows(['A'], [{ A: 'positive' }])
     expect(() => evaluate(other, ref, { uncertain: 'positive' })).toThrow(/same shape/)
+  })
+})
+
+describe('cautions', () => {
+  it('warns about small samples, rare labels, labels without F1 and few resamples', () => {
+    const c = compareSources([pred], ref, { uncertain: 'positive', resamples: 200 })
+    const w = evaluationWarnings(c, 200)
+    expect(w[0]).toMatch(/^Only 6 reports are covered/)
+    expect(w).toContainEqual(expect.stringMatching(/Fewer than 10 reference positives for A \(4\), C \(0\)/))
+    expect(w).toContainEqual(expect.stringMatching(/No positives on either side for B/))
+    expect(w).toContainEqual(expect.stringMatching(/Only 200 bootstrap resamples/))
+    const empty = compareSources([emptyMatrix(labels, 0)], emptyMatrix(labels, 0), { uncertain: 'positive' })
+    expect(evaluationWarnings(empty, 1000)).toEqual([expect.stringMatching(/nothing to measure/)])
   })
 })

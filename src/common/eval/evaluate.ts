@@ -268,3 +268,32 @@ export function* compareSourcesSteps(
 export function evaluate(pred: StateMatrix, ref: StateMatrix, opts: EvaluateOptions): EvaluationResult {
   return compareSources([pred], ref, opts).results[0]
 }
+
+export const SMALL_SAMPLE_REPORTS = 30
+export const RARE_LABEL_SUPPORT = 10
+
+/** Cautions a quality lead should read before presenting a comparison. */
+export function evaluationWarnings(c: ComparisonResult, resamples: number): string[] {
+  const out: string[] = []
+  if (c.nReports === 0) return ['No report is labelled by the reference and every prediction source: there is nothing to measure.']
+  if (c.nReports < SMALL_SAMPLE_REPORTS) {
+    out.push(
+      `Only ${c.nReports} reports are covered by every source: intervals and differences are unreliable at this size ` +
+        '(a bootstrap of few reports understates the uncertainty). Review more reports before drawing conclusions.'
+    )
+  }
+  const first = c.results[0]
+  if (first) {
+    const rare = first.labels.filter((l) => l.support < RARE_LABEL_SUPPORT && (l.support > 0 || l.predicted > 0))
+    if (rare.length) {
+      out.push(
+        `Fewer than ${RARE_LABEL_SUPPORT} reference positives for ${rare.map((l) => `${l.label} (${l.support})`).join(', ')}: ` +
+          'their precision, recall and F1 rest on very few reports.'
+      )
+    }
+    const none = first.labels.filter((l) => l.f1 === null).map((l) => l.label)
+    if (none.length) out.push(`No positives on either side for ${none.join(', ')}: no F1, left out of the macro average.`)
+  }
+  if (resamples > 0 && resamples < 1000) out.push(`Only ${resamples} bootstrap resamples: interval ends vary with the seed; use at least 1,000 to report.`)
+  return out
+}

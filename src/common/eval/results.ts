@@ -43,6 +43,8 @@ export interface StoreEvaluation {
   coverage: { reference: number; predictions: number[] }
   settings: EvaluationSettings
   comparison: ComparisonResult
+  /** Plain-language cautions for whoever presents the numbers (small samples, rare labels). */
+  warnings: string[]
 }
 
 export interface StoreAgreement extends AgreementResult {
@@ -80,6 +82,8 @@ export interface EvaluationReportInput {
     description?: string
     /** Free lines, e.g. how many reports each source covers. */
     notes?: string[]
+    /** Cautions shown prominently (small samples, rare labels). */
+    warnings?: string[]
     labelPairs: LabelPair[]
     unmatchedPred: string[]
     unmatchedRef: string[]

@@ -7,6 +7,7 @@ import {
   compareSourcesSteps,
   drain,
   drainAsync,
+  evaluationWarnings,
   CODE_STATE,
   DEFAULT_CONFIDENCE,
   DEFAULT_RESAMPLES,
@@ -136,7 +137,8 @@ function* evaluationSteps(db: Db, req: EvaluateRequest): Generator<number, Store
     unmatchedRef: p.unmatchedRef,
     coverage: { reference: p.ref.data.reportIds.length, predictions: p.preds.map((s) => s.data.reportIds.length) },
     settings,
-    comparison
+    comparison,
+    warnings: evaluationWarnings(comparison, settings.resamples)
   }
 }
 
@@ -168,6 +170,7 @@ export function reportInput(
     data: {
       nReports: ev.nReports,
       notes,
+      warnings: ev.warnings,
       labelPairs: [...pairs, ...ev.labels.filter((l) => !pairs.some((x) => x.ref === l)).map((l) => ({ pred: l, ref: l, label: l, how: 'exact' as const }))],
       unmatchedPred: [...new Set(ev.unmatchedPred.flat())],
       unmatchedRef: ev.unmatchedRef

@@ -2,6 +2,7 @@
 // webContents.printToPDF; the CLI uses playwright-core with the system Chromium when it is installed.
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
+import { AppError } from '../../common/errors'
 
 /** Turns a self-contained HTML document into PDF bytes. */
 export type PdfRenderer = (html: string) => Promise<Uint8Array>
@@ -9,7 +10,7 @@ export type PdfRenderer = (html: string) => Promise<Uint8Array>
 export async function writePdf(html: string, outPath: string, render: PdfRenderer): Promise<void> {
   const bytes = await render(html)
   if (bytes.length < 5 || Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') {
-    throw new Error(`PDF rendering produced no PDF for ${outPath}; the HTML report can be printed from a browser instead`)
+    throw new AppError('engine_failed', `PDF rendering produced no PDF for ${outPath}.`, 'Save the HTML report and print it from a browser instead.')
   }
   await writeFile(outPath, bytes)
 }
@@ -29,9 +30,10 @@ export function findChromium(): string | null {
 export function chromiumPdfRenderer(executablePath = findChromium()): PdfRenderer {
   return async (html) => {
     if (!executablePath) {
-      throw new Error(
-        `No Chromium found for PDF rendering (looked for ${CHROMIUM_CANDIDATES.join(', ')} and $RADLABEL_CHROMIUM). ` +
-          'Install it (Debian: apt-get install chromium) or set RADLABEL_CHROMIUM, or use --html and print the file from a browser.'
+      throw new AppError(
+        'unsupported',
+        `No Chromium found for PDF rendering (looked for ${CHROMIUM_CANDIDATES.join(', ')} and $RADLABEL_CHROMIUM).`,
+        'Install it (Debian: apt-get install chromium) or set RADLABEL_CHROMIUM, or use --html and print the file from a browser.'
       )
     }
     const { chromium } = await import('playwright-core')

@@ -218,6 +218,7 @@ ${data.unmatchedPred.length ? `<tr><th>Prediction labels without a match</th><td
 ${(data.notes ?? []).map((n) => `<tr><th>Note</th><td>${esc(n)}</td></tr>`).join('')}
 </table>
 ${data.nReports === 0 ? '<p class="note">No report is covered by both the reference and the prediction source(s): there is nothing to measure. Check that you chose the right sources.</p>' : ''}
+${(data.warnings ?? []).filter(() => data.nReports > 0).map((w) => `<p class="note">${esc(w)}</p>`).join('')}
 
 <h2>Settings</h2>
 <table class="kv">

@@ -114,7 +114,8 @@ export function evaluationJson(ev: StoreEvaluation, s = 0): Record<string, unkno
     unmatched_reference_labels: ev.unmatchedRef,
     unmatched_prediction_labels: ev.unmatchedPred[s],
     coverage: { reference: ev.coverage.reference, prediction: ev.coverage.predictions[s] },
-    provenance: { reference: ev.reference, prediction: ev.predictions[s] }
+    provenance: { reference: ev.reference, prediction: ev.predictions[s] },
+    warnings: ev.warnings
   }
 }
 
@@ -145,7 +146,7 @@ function evaluationLines(ev: StoreEvaluation): string[] {
   const mapped = ev.labelPairs[0].filter((p) => p.how !== 'exact')
   if (mapped.length) lines.push(`label mapping: ${mapped.map((p) => `${p.pred} -> ${p.ref} (${p.how})`).join('; ')}`)
   if (ev.unmatchedRef.length) lines.push(`reference labels not evaluated (no counterpart): ${ev.unmatchedRef.join(', ')}`)
-  if (ev.nReports === 0) lines.push('No report is covered by both sources: nothing to measure.')
+  for (const w of ev.warnings) lines.push(`Note: ${w}`)
   return lines
 }
 
@@ -173,6 +174,7 @@ function comparisonLines(ev: StoreEvaluation): string[] {
         `macro F1 ${sign(d.macro.f1.value)} ${ciText(d.macro.f1.ci)} p ${p(d.macro.f1.p)} (paired bootstrap)`
     )
   }
+  for (const w of ev.warnings) lines.push(`Note: ${w}`)
   return lines
 }
 
@@ -218,10 +220,11 @@ export function registerEval(program: Command): void {
     await withSession(opts.db, async (session) => {
       const input = callInput(opts, false)
       const ev = await callOrThrow<StoreEvaluation>(session, 'evaluate.run', input)
-      const written = await writeReports(opts, input, session)
+      // Numbers first: a report that cannot be written (e.g. no Chromium for the PDF) loses nothing.
       if (opts.json) printJson(evaluationJson(ev))
-      else printLines([...evaluationLines(ev), ...written])
-      if (opts.json && written.length) process.stderr.write(written.join('\n') + '\n')
+      else printLines(evaluationLines(ev))
+      const written = await writeReports(opts, input, session)
+      if (written.length) (opts.json ? process.stderr : process.stdout).write(written.join('\n') + '\n')
     })
   })
 
@@ -236,7 +239,6 @@ export function registerEval(program: Command): void {
     await withSession(opts.db, async (session) => {
       const input = callInput(opts, true)
       const ev = await callOrThrow<StoreEvaluation>(session, 'evaluate.run', input)
-      const written = await writeReports(opts, input, session)
       if (opts.json) {
         printJson({
           n_reports: ev.nReports,
@@ -251,9 +253,12 @@ export function registerEval(program: Command): void {
             macro: d.macro,
             labels: d.labels
           })),
-          bootstrap: ev.comparison.bootstrap
+          bootstrap: ev.comparison.bootstrap,
+          warnings: ev.warnings
         })
-      } else printLines([...comparisonLines(ev), ...written])
+      } else printLines(comparisonLines(ev))
+      const written = await writeReports(opts, input, session)
+      if (written.length) (opts.json ? process.stderr : process.stdout).write(written.join('\n') + '\n')
     })
   })
 

@@ -77,6 +77,14 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             <strong>No report is labelled by both the reference and the prediction source(s).</strong>
             <div>Choose sources that cover the same reports (e.g. run the labeler on the reviewed reports).</div>
           </div>
+        ) : ev.warnings.length ? (
+          <ul className="eval-warnings" aria-label="Cautions">
+            {ev.warnings.map((w) => (
+              <li key={w} className="warn small">
+                {w}
+              </li>
+            ))}
+          </ul>
         ) : null}
         <table className="data">
           <thead>
