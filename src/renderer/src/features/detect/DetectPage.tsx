@@ -1,12 +1,97 @@
-import { EmptyState, PageHeader } from '../../ui/states'
+// Detect: label the workspace's reports with an engine, follow the run, browse results per report and
+// see why each label got its state. Label sets are managed on the second tab.
+import { useState } from 'react'
+import { useCall, useOnJobChange } from '../../app/hooks'
+import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
+import { LabelSetsPanel } from '../labelsets/LabelSetsPanel'
+import { ReportView } from './ReportView'
+import { ResultsTable } from './ResultsTable'
+import { RunForm } from './RunForm'
+import { RunsList } from './RunsList'
+import './detect.css'
 
 export function DetectPage(): React.JSX.Element {
+  const [tab, setTab] = useState<'runs' | 'labelsets'>('runs')
   return (
     <>
-      <PageHeader title="Detect" />
-      <EmptyState title="Detect is not available yet">
-        This part of RadLabel has not been built in this version.
-      </EmptyState>
+      <PageHeader title="Detect">
+        <div className="row" role="tablist">
+          <button role="tab" aria-selected={tab === 'runs'} className={tab === 'runs' ? undefined : 'secondary'} onClick={() => setTab('runs')}>
+            Runs
+          </button>
+          <button
+            role="tab"
+            aria-selected={tab === 'labelsets'}
+            className={tab === 'labelsets' ? undefined : 'secondary'}
+            onClick={() => setTab('labelsets')}
+          >
+            Label sets
+          </button>
+        </div>
+      </PageHeader>
+      {tab === 'runs' ? <RunsTab /> : <LabelSetsPanel />}
     </>
+  )
+}
+
+function RunsTab(): React.JSX.Element {
+  const info = useCall('app.info', {})
+  const runs = useCall('detect.runs', {})
+  const [selectedRun, setSelectedRun] = useState<number | null>(null)
+  const [report, setReport] = useState<number | null>(null)
+  const [error, setError] = useState<Error>()
+  const [tick, setTick] = useState(0)
+  // refresh the runs (and the open result page) whenever a job stops
+  useOnJobChange(() => {
+    runs.reload()
+    setTick((t) => t + 1)
+  })
+  const run = runs.data?.find((r) => r.sourceId === selectedRun) ?? null
+
+  if (info.data && info.data.counts.reports === 0) {
+    return (
+      <EmptyState title="No reports to label yet">
+        Import reports on the Import page first; then label them here with the rules engine or a local model.
+      </EmptyState>
+    )
+  }
+  return (
+    <div className="stack">
+      <RunForm
+        onStarted={(r) => {
+          runs.reload()
+          setSelectedRun(r.sourceId)
+          setReport(null)
+        }}
+      />
+      <section className="stack" aria-label="Runs">
+        <h2>Runs</h2>
+        {runs.error ? <ErrorBanner error={runs.error} onRetry={runs.reload} /> : null}
+        {error ? <ErrorBanner error={error} /> : null}
+        {!runs.data && runs.loading ? <Loading what="runs" /> : null}
+        {runs.data ? (
+          <RunsList
+            runs={runs.data}
+            selected={selectedRun}
+            onSelect={(id) => {
+              setSelectedRun(id)
+              setReport(null)
+            }}
+            onError={setError}
+            onChanged={runs.reload}
+          />
+        ) : null}
+      </section>
+      {run ? (
+        <section className="stack" aria-label={`Results of ${run.name}`}>
+          <h2>Results: {run.name}</h2>
+          <p className="small muted">
+            {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · settings {JSON.stringify(run.config)}
+          </p>
+          <ResultsTable sourceId={run.sourceId} selected={report} onOpen={setReport} refreshKey={tick} />
+          {report !== null ? <ReportView sourceId={run.sourceId} reportId={report} /> : null}
+        </section>
+      ) : null}
+    </div>
   )
 }
