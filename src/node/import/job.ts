@@ -3,7 +3,7 @@
 import { resolve } from 'node:path'
 import type { FileResult, ImportCounts } from '../../common/import/dto'
 import type { FieldMapping } from '../../common/import/mapping'
-import { matchingPreset } from './batches'
+import { matchingPreset } from '../store/repos/batches'
 import type { JobContext } from '../jobs/jobManager'
 import { yieldToEventLoop } from '../jobs/jobManager'
 import { fileSize, findResumableBatch, importFile, type SourceOptions } from './pipeline'

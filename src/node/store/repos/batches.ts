@@ -1,13 +1,10 @@
-// Import batches over the store: list with counts, issues (rejected records, conflicts) and their CSV,
-// deletion in small transactions, mapping presets.
-import { createWriteStream } from 'node:fs'
-import { once } from 'node:events'
-import { AppError } from '../../common/errors'
-import type { BatchInfo, ImportIssue, MappingPreset } from '../../common/import/dto'
-import type { FieldMapping, ImportFormat } from '../../common/import/mapping'
-import type { Db } from '../store/db'
-import { nowIso } from '../store/db'
-import { toCsvLine } from './csv'
+// Import batches: list with counts, issues (rejected records, conflicts), deletion in small transactions,
+// mapping presets.
+import { AppError } from '../../../common/errors'
+import type { BatchInfo, ImportIssue, MappingPreset } from '../../../common/import/dto'
+import type { FieldMapping, ImportFormat } from '../../../common/import/mapping'
+import type { Db } from '../db'
+import { nowIso } from '../db'
 
 const BATCH_SELECT = `
   SELECT b.id, b.name, b.source_path AS sourcePath, b.format, b.encoding, b.status, b.job_id AS jobId,
@@ -46,29 +43,6 @@ export function listIssues(db: Db, batchId: number, opts: { offset?: number; lim
     )
     .all(...args, opts.limit ?? 100, opts.offset ?? 0) as ImportIssue[]
   return { total, items }
-}
-
-export const ISSUE_CSV_COLUMNS = ['kind', 'file', 'location', 'external_id', 'reason', 'excerpt']
-
-/** Writes a batch's rejected records and conflicts as CSV (UTF-8 with BOM so Excel reads it). Streams. */
-export async function writeIssuesCsv(db: Db, batchId: number, path: string): Promise<number> {
-  getBatch(db, batchId)
-  const out = createWriteStream(path, { encoding: 'utf8' })
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain')
-  }
-  await write('\ufeff' + ISSUE_CSV_COLUMNS.join(',') + '\r\n')
-  let n = 0
-  const stmt = db.prepare(
-    'SELECT kind, file, location, external_id, reason, excerpt FROM import_issues WHERE batch_id = ? ORDER BY id'
-  )
-  for (const r of stmt.iterate(batchId) as Iterable<Record<string, string | null>>) {
-    await write(toCsvLine(ISSUE_CSV_COLUMNS.map((c) => r[c] ?? ''), ',') + '\r\n')
-    n++
-  }
-  out.end()
-  await once(out, 'close')
-  return n
 }
 
 /**
