@@ -26,8 +26,20 @@ async function walk(root: string, listing: Listing): Promise<void> {
   for (const e of entries) {
     const p = join(root, e.name)
     if (e.isDirectory()) await walk(p, listing)
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.txt')) listing.files.push({ path: p, size: (await stat(p)).size })
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.txt')) listing.files.push({ path: p, size: 0 })
     else if (e.isFile() && !e.name.startsWith('.')) listing.ignored++
+  }
+}
+
+/** File sizes (for byte progress), many stats in flight: a MIMIC-size tree has hundreds of thousands. */
+async function sizeFiles(files: Listing['files']): Promise<void> {
+  const PARALLEL = 128
+  for (let i = 0; i < files.length; i += PARALLEL) {
+    await Promise.all(
+      files.slice(i, i + PARALLEL).map(async (f) => {
+        f.size = (await stat(f.path)).size
+      })
+    )
   }
 }
 
@@ -35,8 +47,10 @@ export async function openTxtDir(path: string, opts: ReadOptions = {}, mimic?: b
   const st = await stat(path)
   const listing: Listing = { files: [], ignored: 0 }
   const root = st.isDirectory() ? path : join(path, '..')
-  if (st.isDirectory()) await walk(path, listing)
-  else listing.files.push({ path, size: st.size })
+  if (st.isDirectory()) {
+    await walk(path, listing)
+    await sizeFiles(listing.files)
+  } else listing.files.push({ path, size: st.size })
   if (listing.files.length === 0) {
     throw new ImportFileError(
       path,
