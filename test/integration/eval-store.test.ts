@@ -82,3 +82,22 @@ describe('evaluation over the store', () => {
     expect(pe.binary.n).toBe(5)
   })
 })
+
+describe('data description', () => {
+  it('describes the evaluated reports (dates, batches, modalities)', () => {
+    const w2 = tempWorkspace()
+    try {
+      seedEvalWorkspace(w2.db)
+      w2.db.prepare("UPDATE reports SET study_date = '2024-0' || id || '-01', modality = 'CR'").run()
+      const ev = evaluateSources(w2.db, { pred: ['rules'], ref: 'curated', uncertain: 'positive', resamples: 0 })
+      expect(ev.data.studyDates).toEqual({ first: '2024-01-01', last: '2024-05-01', withDate: 5 })
+      expect(ev.data.modalities).toEqual([{ modality: 'CR', reports: 5 }])
+      expect(ev.data.batches).toEqual([{ name: '(not from an import batch)', reports: 5 }])
+      const html = renderEvaluationHtml(reportInput(ev, { generatedAt: 'now' }))
+      expect(html).toContain('Study dates from 2024-01-01 to 2024-05-01')
+      expect(html).toContain('Only 5 reports are covered by every source')
+    } finally {
+      w2.cleanup()
+    }
+  })
+})

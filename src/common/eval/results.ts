@@ -41,10 +41,18 @@ export interface StoreEvaluation {
   /** Reference labels left out because at least one prediction source has no counterpart. */
   unmatchedRef: string[]
   coverage: { reference: number; predictions: number[] }
+  /** What the evaluated reports are: study date range and the imports they came from. */
+  data: ReportsDescription
   settings: EvaluationSettings
   comparison: ComparisonResult
   /** Plain-language cautions for whoever presents the numbers (small samples, rare labels). */
   warnings: string[]
+}
+
+export interface ReportsDescription {
+  studyDates: { first: string; last: string; withDate: number } | null
+  batches: Array<{ name: string; reports: number }>
+  modalities: Array<{ modality: string; reports: number }>
 }
 
 export interface StoreAgreement extends AgreementResult {

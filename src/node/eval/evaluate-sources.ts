@@ -24,6 +24,7 @@ import {
   type LabelMapping,
   type LabelPair,
   type OutcomeName,
+  type ReportsDescription,
   type UncertainPolicy
 } from '../../common/eval'
 import { AppError } from '../../common/errors'
@@ -136,9 +137,45 @@ function* evaluationSteps(db: Db, req: EvaluateRequest): Generator<number, Store
     unmatchedPred: p.unmatchedPred,
     unmatchedRef: p.unmatchedRef,
     coverage: { reference: p.ref.data.reportIds.length, predictions: p.preds.map((s) => s.data.reportIds.length) },
+    data: describeReports(db, p.reportIds),
     settings,
     comparison,
     warnings: evaluationWarnings(comparison, settings.resamples)
+  }
+}
+
+/** Study date range, import batches and modalities of the evaluated reports (queried in chunks of ids). */
+export function describeReports(db: Db, ids: number[]): ReportsDescription {
+  let first: string | null = null
+  let last: string | null = null
+  let withDate = 0
+  const batches = new Map<string, number>()
+  const modalities = new Map<string, number>()
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    const rows = db
+      .prepare(
+        `SELECT r.study_date, r.modality, b.name FROM reports r LEFT JOIN import_batches b ON b.id = r.batch_id
+         WHERE r.id IN (${chunk.map(() => '?').join(',')})`
+      )
+      .raw()
+      .all(...chunk) as Array<[string | null, string | null, string | null]>
+    for (const [date, modality, batch] of rows) {
+      if (date) {
+        withDate++
+        if (first === null || date < first) first = date
+        if (last === null || date > last) last = date
+      }
+      const b = batch ?? '(not from an import batch)'
+      batches.set(b, (batches.get(b) ?? 0) + 1)
+      if (modality) modalities.set(modality, (modalities.get(modality) ?? 0) + 1)
+    }
+  }
+  const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])
+  return {
+    studyDates: first !== null && last !== null ? { first, last, withDate } : null,
+    batches: sorted(batches).map(([name, reports]) => ({ name, reports })),
+    modalities: sorted(modalities).map(([modality, reports]) => ({ modality, reports }))
   }
 }
 
@@ -155,9 +192,13 @@ export function reportInput(
   ev: StoreEvaluation,
   extra: { generatedAt?: string; workspace?: string; appVersion?: string; title?: string; agreement?: AgreementResult } = {}
 ): EvaluationReportInput {
+  const d = ev.data
   const notes: string[] = [
-    `The reference ${ev.reference.name} covers ${ev.coverage.reference} reports.`,
-    ...ev.predictions.map((p, i) => `${p.name} covers ${ev.coverage.predictions[i]} reports.`)
+    `The reference ${ev.reference.name} covers ${ev.coverage.reference} reports; ` +
+      ev.predictions.map((p, i) => `${p.name} covers ${ev.coverage.predictions[i]}`).join('; ') + '.',
+    ...(d.studyDates ? [`Study dates from ${d.studyDates.first} to ${d.studyDates.last} (${d.studyDates.withDate} of ${ev.nReports} reports dated).`] : []),
+    ...(d.batches.length ? [`Imported from: ${d.batches.slice(0, 8).map((b) => `${b.name} (${b.reports})`).join(', ')}${d.batches.length > 8 ? ', …' : ''}.`] : []),
+    ...(d.modalities.length ? [`Modalities: ${d.modalities.slice(0, 8).map((m) => `${m.modality} (${m.reports})`).join(', ')}.`] : [])
   ]
   const pairs = ev.labelPairs.flatMap((ps, i) =>
     ps.filter((x) => x.how !== 'exact').map((x) => ({ ...x, pred: ev.predictions.length > 1 ? `${ev.predictions[i].name}: ${x.pred}` : x.pred }))

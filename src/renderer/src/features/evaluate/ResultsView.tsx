@@ -72,6 +72,14 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             ? ` Intervals: 95% percentile bootstrap over reports, ${ev.comparison.bootstrap.resamples} resamples, seed ${ev.comparison.bootstrap.seed}.`
             : ' No intervals (0 resamples).'}
         </p>
+        {ev.data.studyDates || ev.data.batches.length ? (
+          <p className="muted small">
+            {ev.data.studyDates ? `Study dates ${ev.data.studyDates.first} to ${ev.data.studyDates.last}. ` : ''}
+            {ev.data.batches.length
+              ? `From ${ev.data.batches.slice(0, 5).map((b) => `${b.name} (${b.reports.toLocaleString()})`).join(', ')}${ev.data.batches.length > 5 ? ', …' : ''}.`
+              : ''}
+          </p>
+        ) : null}
         {ev.nReports === 0 ? (
           <div className="error-banner" role="alert">
             <strong>No report is labelled by both the reference and the prediction source(s).</strong>
