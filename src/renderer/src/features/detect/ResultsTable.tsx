@@ -56,6 +56,7 @@ export function ResultsTable({
         <label>
           Label
           <select
+            aria-label="Filter by label"
             value={label}
             onChange={(e) => {
               setLabel(e.target.value)
@@ -71,7 +72,7 @@ export function ResultsTable({
         {label ? (
           <label>
             State
-            <select value={state} onChange={(e) => setState(e.target.value as LabelState | 'asserted')}>
+            <select aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value as LabelState | 'asserted')}>
               <option value="asserted">positive or uncertain</option>
               {LABEL_STATES.map((s) => (
                 <option key={s} value={s}>
@@ -83,7 +84,7 @@ export function ResultsTable({
         ) : null}
         <label>
           Report status
-          <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+          <select aria-label="Filter by report status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
             <option value="">Any</option>
             <option value="done">labelled</option>
             <option value="failed">failed</option>

@@ -51,7 +51,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
       <div className="row">
         <label>
           Engine
-          <select value={engine} onChange={(e) => setEngine(e.target.value)}>
+          <select aria-label="Engine" value={engine} onChange={(e) => setEngine(e.target.value)}>
             {available.map((e) => (
               <option key={e.name} value={e.name} title={e.description}>
                 {e.name === 'rules' ? 'Rules (instant, explainable)' : e.name === 'llm' ? 'LLM (local model)' : e.name}
@@ -62,7 +62,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
         </label>
         <label>
           Label set
-          <select value={labelSet} onChange={(e) => setLabelSet(e.target.value)}>
+          <select aria-label="Label set" value={labelSet} onChange={(e) => setLabelSet(e.target.value)}>
             {(labelSets.data ?? []).map((s) => (
               <option key={s.slug} value={s.slug}>
                 {s.name} ({s.slug} v{s.version}
@@ -81,7 +81,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
         <div className="row">
           <label>
             Text to read
-            <select value={scope} onChange={(e) => setScope(e.target.value as TextScope)}>
+            <select aria-label="Text to read" value={scope} onChange={(e) => setScope(e.target.value as TextScope)}>
               {TEXT_SCOPES.map((s) => (
                 <option key={s} value={s}>
                   {SCOPE_TEXT[s]}
@@ -91,7 +91,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
           </label>
           <label>
             Hedged findings
-            <select value={hedging} onChange={(e) => setHedging(e.target.value as typeof hedging)}>
+            <select aria-label="Hedged findings" value={hedging} onChange={(e) => setHedging(e.target.value as typeof hedging)}>
               <option value="">Label set's convention</option>
               <option value="all">Every hedge is uncertain (may, possible, cannot exclude…)</option>
               <option value="probable">Only probable hedges are uncertain (likely, suspected…)</option>
