@@ -92,7 +92,7 @@ describe('data description', () => {
       const ev = evaluateSources(w2.db, { pred: ['rules'], ref: 'curated', uncertain: 'positive', resamples: 0 })
       expect(ev.data.studyDates).toEqual({ first: '2024-01-01', last: '2024-05-01', withDate: 5 })
       expect(ev.data.modalities).toEqual([{ modality: 'CR', reports: 5 }])
-      expect(ev.data.batches).toEqual([{ name: '(not from an import batch)', reports: 5 }])
+      expect(ev.data.batches).toEqual([]) // inserted directly, not through an import
       const html = renderEvaluationHtml(reportInput(ev, { generatedAt: 'now' }))
       expect(html).toContain('Study dates from 2024-01-01 to 2024-05-01')
       expect(html).toContain('Only 5 reports are covered by every source')

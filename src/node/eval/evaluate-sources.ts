@@ -166,8 +166,7 @@ export function describeReports(db: Db, ids: number[]): ReportsDescription {
         if (first === null || date < first) first = date
         if (last === null || date > last) last = date
       }
-      const b = batch ?? '(not from an import batch)'
-      batches.set(b, (batches.get(b) ?? 0) + 1)
+      if (batch) batches.set(batch, (batches.get(batch) ?? 0) + 1)
       if (modality) modalities.set(modality, (modalities.get(modality) ?? 0) + 1)
     }
   }

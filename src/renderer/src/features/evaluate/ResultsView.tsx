@@ -22,10 +22,14 @@ function Val({ v, ci }: { v: number | null; ci?: Parameters<typeof ciText>[0] })
 
 function CountButton(props: { n: number; title: string; onClick(): void; selected: boolean }): React.JSX.Element {
   if (props.n === 0) return <span className="muted">0</span>
+  // Buttons are hidden in print; the plain number is printed instead.
   return (
-    <button type="button" className={`link eval-count${props.selected ? ' selected' : ''}`} title={props.title} onClick={props.onClick}>
-      {props.n.toLocaleString()}
-    </button>
+    <>
+      <button type="button" className={`link eval-count${props.selected ? ' selected' : ''}`} title={props.title} onClick={props.onClick}>
+        {props.n.toLocaleString()}
+      </button>
+      <span className="eval-print-only">{props.n.toLocaleString()}</span>
+    </>
   )
 }
 
