@@ -9,7 +9,13 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') },
+        // The LLM engine host runs in its own utility process, so a native crash cannot take the app down.
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'llm-host': resolve(__dirname, 'src/node/engines/llm/host-entry.ts')
+        },
+        // The CLI renders PDFs through playwright-core (a dev tool); the app uses webContents.printToPDF.
+        external: ['playwright-core'],
         output: { format: 'es', entryFileNames: '[name].js' }
       }
     }

@@ -1,8 +1,10 @@
 // Electron main: windows, IPC registration, dialogs and menu. All the work is in src/node.
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../common/ipc/contract'
+import { utilityProcessSpawner } from '../node/engines/llm/client'
+import { setHostSpawner } from '../node/engines/llm/engine'
 import { createSession, type AppSession } from '../node/services/session'
 import { electronSqliteBinding } from './native'
 import { applySecurityPolicy, isAppUrl } from './security'
@@ -96,6 +98,10 @@ async function start(): Promise<void> {
     app.exit(1)
     return
   }
+  // llama.cpp runs in a utility process, so a native crash fails the job, not the app. Where utility
+  // processes misbehave (electron#41513, Metal on some macOS versions) the engine's isolation setting
+  // 'in-process' is the fallback.
+  setHostSpawner(utilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'llm-host.js')))
   const dbPath = lastWorkspacePath()
   appSession = await createSession({
     dbPath,
@@ -108,6 +114,16 @@ async function start(): Promise<void> {
         if (!o.directory) properties.push('promptToCreate')
         const result = await dialog.showOpenDialog(mainWindow!, { title: o.title, properties, filters: o.filters })
         return result.canceled ? [] : result.filePaths
+      },
+      printToPdf: async (html) => {
+        // A hidden, sandboxed window with no preload renders the self-contained report; nothing loads from outside.
+        const win = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, javascript: false } })
+        try {
+          await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`)
+          return await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
+        } finally {
+          win.destroy()
+        }
       },
       saveFile: async (o) => {
         const result = await dialog.showSaveDialog(mainWindow!, { title: o.title, defaultPath: o.defaultPath })

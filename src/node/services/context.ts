@@ -13,6 +13,8 @@ export interface PlatformHooks {
     filters?: { name: string; extensions: string[] }[]
   }): Promise<string[]>
   saveFile?(options: { title?: string; defaultPath?: string }): Promise<string | null>
+  /** Renders a self-contained HTML page to PDF bytes (Electron: a hidden window's printToPDF). */
+  printToPdf?(html: string): Promise<Uint8Array>
 }
 
 export interface ServiceContext {
