@@ -12,3 +12,17 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'"
 ].join('; ')
+
+/** True for the app's own pages: the built renderer on file://, or the dev server while developing. */
+export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
+  if (devServerUrl) {
+    try {
+      const dev = new URL(devServerUrl)
+      const target = new URL(url)
+      if (target.origin === dev.origin) return true
+    } catch {
+      return false
+    }
+  }
+  return url.startsWith('file://')
+}

@@ -1,12 +1,8 @@
 // Electron's security checklist, applied once for every window and web contents the app creates.
 import { app, session, type WebContents } from 'electron'
-import { CONTENT_SECURITY_POLICY } from '../common/security'
+import { CONTENT_SECURITY_POLICY, isAppUrl } from '../common/security'
 
-/** True for the app's own pages: the built renderer on file://, or the dev server on loopback. */
-export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
-  if (devServerUrl && url.startsWith(devServerUrl)) return true
-  return url.startsWith('file://')
-}
+export { isAppUrl }
 
 export function applySecurityPolicy(devServerUrl: string | undefined): void {
   const ses = session.defaultSession
