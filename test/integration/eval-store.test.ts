@@ -83,6 +83,27 @@ describe('evaluation over the store', () => {
   })
 })
 
+describe('coverage of a run', () => {
+  it('counts reports a run completed without any label row, and not the ones it failed on', () => {
+    const w2 = tempWorkspace()
+    try {
+      const f = seedEvalWorkspace(w2.db)
+      // R5 has a not_mentioned row in the fixture; drop it and record the run as done there instead.
+      w2.db.prepare('DELETE FROM source_labels WHERE source_id = ? AND report_id = ?').run(f.rules, f.reportIds[4])
+      const mark = w2.db.prepare(`INSERT INTO run_reports (source_id, report_id, status, finished_at) VALUES (?, ?, ?, 'now')`)
+      mark.run(f.rules, f.reportIds[4], 'done')
+      let ev = evaluateSources(w2.db, { pred: ['rules'], ref: 'curated', uncertain: 'positive', resamples: 0 })
+      expect(ev.nReports).toBe(5)
+      expect(ev.comparison.results[0].labels.find((l) => l.label === 'Pleural Effusion')!.tn).toBe(1)
+      w2.db.prepare('UPDATE run_reports SET status = ? WHERE source_id = ?').run('failed', f.rules)
+      ev = evaluateSources(w2.db, { pred: ['rules'], ref: 'curated', uncertain: 'positive', resamples: 0 })
+      expect(ev.nReports).toBe(4)
+    } finally {
+      w2.cleanup()
+    }
+  })
+})
+
 describe('data description', () => {
   it('describes the evaluated reports (dates, batches, modalities)', () => {
     const w2 = tempWorkspace()

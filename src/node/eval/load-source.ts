@@ -14,8 +14,8 @@ export interface LoadedSource {
 }
 
 /**
- * Loads every label of a source. A source covers the reports it has at least one label row for;
- * labels it has no row for on a covered report count as not mentioned.
+ * Loads every label of a source. A source covers the reports it has at least one label row for (and,
+ * for a run, the reports it completed); labels without a row on a covered report count as not mentioned.
  */
 export function loadSource(db: Db, ref: string | number): LoadedSource {
   const info = findSource(db, ref)
@@ -24,10 +24,16 @@ export function loadSource(db: Db, ref: string | number): LoadedSource {
     .all(info.labelSetId) as Array<{ id: number; name: string }>
   const col = new Map(labelRows.map((l, i) => [l.id, i]))
   const labels = labelRows.map((l) => l.name)
+  // A run also covers the reports it finished without any label row (nothing found is an answer);
+  // reports it failed on are not covered (no answer is not a negative answer).
   const reportIds = db
-    .prepare('SELECT DISTINCT report_id FROM source_labels WHERE source_id = ? ORDER BY report_id')
+    .prepare(
+      `SELECT report_id FROM source_labels WHERE source_id = ?
+       UNION SELECT report_id FROM run_reports WHERE source_id = ? AND status = 'done'
+       ORDER BY 1`
+    )
     .pluck()
-    .all(info.id) as number[]
+    .all(info.id, info.id) as number[]
   const row = new Map(reportIds.map((id, i) => [id, i]))
   const matrix = emptyMatrix(labels, reportIds.length)
   const L = labels.length
