@@ -155,7 +155,6 @@ const UNCERTAINTY_FORWARD = [
     'favored',
     'versus',
     'vs',
-    'vs .',
     'and / or',
     'questioned'
   ]),
@@ -226,7 +225,6 @@ const UNCERTAINTY_BACKWARD = [
     'is questioned',
     'versus',
     'vs',
-    'vs .',
     'and / or',
     'favored',
     'suspected',
