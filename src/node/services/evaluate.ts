@@ -64,7 +64,7 @@ export const evaluateHandlers = handlers({
     let path = input.path
     if (!path) {
       if (!ctx.platform.saveFile) {
-        throw new AppError('invalid_input', 'No output path was given.', 'Give the path of the file to write.')
+        throw new AppError('unsupported', 'No save dialog is available here and no output path was given.', 'Give the path of the file to write.')
       }
       path = (await ctx.platform.saveFile({ title: 'Save evaluation report', defaultPath: defaultName })) ?? undefined
       if (!path) return null

@@ -11,7 +11,7 @@ import { handlers } from './handler'
 /** The given path, or the one chosen in the save dialog; null when the user cancels. */
 async function outputPath(ctx: ServiceContext, path: string | undefined, title: string, defaultPath: string): Promise<{ path: string; chosen: boolean } | null> {
   if (path) return { path, chosen: false }
-  if (!ctx.platform.saveFile) throw new AppError('invalid_input', 'No output path was given.', 'Give the path of the file to write.')
+  if (!ctx.platform.saveFile) throw new AppError('unsupported', 'No save dialog is available here and no output path was given.', 'Give the path of the file to write.')
   const chosen = await ctx.platform.saveFile({ title, defaultPath })
   return chosen ? { path: chosen, chosen: true } : null
 }

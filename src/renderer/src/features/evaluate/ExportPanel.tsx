@@ -2,7 +2,7 @@
 // dataset, workspace backup. Files go where the user chooses (save dialog), or to a typed path.
 import { useState } from 'react'
 import type { EvalSourceSummary } from '../../../../common/ipc/calls/evaluate'
-import { call } from '../../app/api'
+import { ApiError, call } from '../../app/api'
 import { ErrorBanner } from '../../ui/states'
 
 export interface ReportRequest {
@@ -60,9 +60,17 @@ export function ExportPanel(props: { request: ReportRequest | null; sources: Eva
           disabled={!req || busy !== null}
           onClick={() =>
             run('html', async () => {
-              const { html, fileName } = await call('evaluate.reportHtml', { ...req!, agreement: req!.pred.length >= 2 })
-              download(fileName, html, 'text/html')
-              return `HTML report downloaded as ${fileName}`
+              const input = { ...req!, agreement: req!.pred.length >= 2 }
+              try {
+                // The save dialog (Electron) or the typed path; without either, a browser download.
+                const r = await call('evaluate.saveReport', { ...input, format: 'html', path: out })
+                return r ? `HTML report saved: ${r.path}` : null
+              } catch (err) {
+                if (!(err instanceof ApiError && err.data.code === 'unsupported')) throw err
+                const { html, fileName } = await call('evaluate.reportHtml', input)
+                download(fileName, html, 'text/html')
+                return `HTML report downloaded as ${fileName}`
+              }
             })
           }
         >
