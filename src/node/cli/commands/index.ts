@@ -9,5 +9,6 @@ import { registerJobs } from './jobs'
 import { registerDetect } from './detect'
 import { registerLabel } from './label'
 import { registerLabelsets } from './labelsets'
+import { registerReview } from './review'
 
-export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel]
+export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerReview]

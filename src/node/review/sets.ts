@@ -1,0 +1,215 @@
+// Review sets: a reproducible sample of the workspace's reports, a mode (blinded or assisted), one or
+// two readers per report, and the curated source its settled labels go to.
+import { AppError } from '../../common/errors'
+import type { ReviewMode, ReviewSetSummary, Sampling } from '../../common/ipc/calls/review'
+import type { Db } from '../store/db'
+import { nowIso } from '../store/db'
+import { audit } from '../store/repos/audit'
+import { findLabelSet } from '../store/repos/labelSets'
+import { getReviewer } from '../store/repos/reviewers'
+import { createSource, findSource, uniqueSourceName } from '../store/repos/sources'
+import { sampleDisagreementsFirst, sampleRandom, sampleStratified, strataOf } from './sampling'
+
+export interface NewReviewSet {
+  name: string
+  labelSet: string | number
+  sampling: Sampling
+  mode: ReviewMode
+  assistSourceId?: number
+  readersPerReport: 1 | 2
+  reviewerId?: number
+}
+
+/** Report ids (ascending) the sampling's filters allow: batches and study date range. */
+export function candidateIds(db: Db, s: Sampling): number[] {
+  const where: string[] = []
+  const args: unknown[] = []
+  if (s.batchIds?.length) {
+    where.push(`batch_id IN (${s.batchIds.map(() => '?').join(',')})`)
+    args.push(...s.batchIds)
+  }
+  if (s.dateFrom) {
+    where.push('study_date >= ?')
+    args.push(s.dateFrom)
+  }
+  if (s.dateTo) {
+    // a date-only bound includes the whole day of timestamps that start with it
+    where.push('study_date <= ?')
+    args.push(/^\d{4}-\d{2}-\d{2}$/.test(s.dateTo) ? `${s.dateTo}\uffff` : s.dateTo)
+  }
+  return db
+    .prepare(`SELECT id FROM reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+    .pluck()
+    .all(...args) as number[]
+}
+
+/** Report id -> label name -> state, for every label a source asserts (not_mentioned left out). */
+function assertedLabels(db: Db, sourceId: number): Map<number, Map<string, string>> {
+  const out = new Map<number, Map<string, string>>()
+  const rows = db
+    .prepare(
+      `SELECT sl.report_id AS id, l.name, sl.state FROM source_labels sl JOIN labels l ON l.id = sl.label_id
+       WHERE sl.source_id = ? ORDER BY sl.report_id`
+    )
+    .iterate(sourceId) as Iterable<{ id: number; name: string; state: string }>
+  for (const r of rows) {
+    let m = out.get(r.id)
+    if (!m) out.set(r.id, (m = new Map()))
+    if (r.state !== 'not_mentioned') m.set(r.name, r.state)
+  }
+  return out
+}
+
+/** The sampled report ids in review order. */
+export function sampleReports(db: Db, s: Sampling): number[] {
+  const ids = candidateIds(db, s)
+  if (ids.length === 0) {
+    throw new AppError(
+      'invalid_input',
+      'No report matches the sampling filters (batches, study dates).',
+      'Import reports first, or widen the batch or date filters.'
+    )
+  }
+  switch (s.strategy) {
+    case 'all':
+      return ids.slice(0, s.size)
+    case 'random':
+      return sampleRandom(ids, s.size, s.seed)
+    case 'stratified': {
+      if (!s.stratifySourceId) {
+        throw new AppError('invalid_input', 'Stratified sampling needs a source whose predicted labels form the strata.', 'Choose a labeler run (stratifySourceId).')
+      }
+      findSource(db, s.stratifySourceId)
+      const positives = new Map<number, string[]>()
+      const rows = db
+        .prepare(
+          `SELECT sl.report_id AS id, l.name FROM source_labels sl JOIN labels l ON l.id = sl.label_id
+           WHERE sl.source_id = ? AND sl.state = 'positive'`
+        )
+        .iterate(s.stratifySourceId) as Iterable<{ id: number; name: string }>
+      for (const r of rows) {
+        let list = positives.get(r.id)
+        if (!list) positives.set(r.id, (list = []))
+        list.push(r.name)
+      }
+      return sampleStratified(strataOf(positives, ids), s.size, s.seed)
+    }
+    case 'disagreement': {
+      const pair = s.compareSourceIds
+      if (!pair || pair[0] === pair[1]) {
+        throw new AppError('invalid_input', 'Disagreement sampling needs two different sources to compare.', 'Choose two sources, e.g. the rules run and an LLM run.')
+      }
+      const [a, b] = pair.map((id) => assertedLabels(db, findSource(db, id).id))
+      const differing: { id: number; labels: number }[] = []
+      for (const [id, la] of a) {
+        const lb = b.get(id)
+        if (!lb) continue
+        let n = 0
+        for (const [name, state] of la) if (lb.get(name) !== state) n++
+        for (const name of lb.keys()) if (!la.has(name)) n++
+        differing.push({ id, labels: n })
+      }
+      const allowed = new Set(ids)
+      const diff = differing.filter((d) => d.labels > 0 && allowed.has(d.id))
+      const diffIds = new Set(diff.map((d) => d.id))
+      return sampleDisagreementsFirst(diff, ids.filter((id) => !diffIds.has(id)), s.size, s.seed)
+    }
+  }
+}
+
+interface SetRow {
+  id: number
+  name: string
+  label_set_id: number
+  sampling_json: string
+  mode: ReviewMode
+  assist_source_id: number | null
+  readers_per_report: 1 | 2
+  curated_source_id: number | null
+  created_at: string
+}
+
+export function getSetRow(db: Db, ref: number | string): SetRow {
+  const row = (
+    typeof ref === 'number'
+      ? db.prepare('SELECT * FROM review_sets WHERE id = ?').get(ref)
+      : (db.prepare('SELECT * FROM review_sets WHERE name = ?').get(ref) ??
+        (/^\d+$/.test(ref) ? db.prepare('SELECT * FROM review_sets WHERE id = ?').get(Number(ref)) : undefined))
+  ) as SetRow | undefined
+  if (!row) {
+    const names = db.prepare('SELECT name FROM review_sets ORDER BY id LIMIT 20').pluck().all() as string[]
+    throw new AppError(
+      'not_found',
+      `There is no review set "${ref}".`,
+      names.length ? `Review sets: ${names.join(', ')}.` : 'Create a review set on the Review page first.'
+    )
+  }
+  return row
+}
+
+export function createReviewSet(db: Db, input: NewReviewSet): ReviewSetSummary {
+  const labelSet = findLabelSet(db, input.labelSet)
+  if (db.prepare('SELECT 1 FROM review_sets WHERE name = ?').get(input.name.trim())) {
+    throw new AppError('conflict', `A review set named "${input.name.trim()}" already exists.`, 'Choose another name.')
+  }
+  if (input.mode === 'assisted' && !input.assistSourceId) {
+    throw new AppError('invalid_input', 'Assisted mode needs a source to pre-fill the labels from.', 'Choose a labeler run, or use blinded mode.')
+  }
+  const assist = input.assistSourceId ? findSource(db, input.assistSourceId) : null
+  const actor = input.reviewerId ? getReviewer(db, input.reviewerId).name : 'user'
+  const ids = sampleReports(db, input.sampling)
+  return db.transaction(() => {
+    const name = input.name.trim()
+    const curatedId = createSource(db, {
+      name: uniqueSourceName(db, `review: ${name}`),
+      kind: 'curated',
+      labelSetId: labelSet.id,
+      description: `Curated labels of review set "${name}" (${input.readersPerReport === 2 ? 'double reading with adjudication' : 'single reading'})`
+    })
+    const setId = Number(
+      db
+        .prepare(
+          `INSERT INTO review_sets (name, label_set_id, sampling_json, mode, assist_source_id, readers_per_report, curated_source_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+        )
+        .run(name, labelSet.id, JSON.stringify(input.sampling), input.mode, assist?.id ?? null, input.readersPerReport, curatedId, nowIso())
+        .lastInsertRowid
+    )
+    const insert = db.prepare('INSERT INTO review_items (set_id, ord, report_id) VALUES (?, ?, ?)')
+    ids.forEach((reportId, ord) => insert.run(setId, ord, reportId))
+    audit(db, {
+      actor,
+      action: 'review_set.create',
+      entity: 'review_set',
+      entityId: setId,
+      details: { name, sampling: input.sampling, mode: input.mode, assistSourceId: assist?.id ?? null, readersPerReport: input.readersPerReport, size: ids.length }
+    })
+    return getReviewSet(db, setId)
+  })()
+}
+
+const SUMMARY = `
+  SELECT rs.id, rs.name, rs.label_set_id AS labelSetId, ls.name AS labelSetName, rs.mode, rs.assist_source_id AS assistSourceId,
+         a.name AS assistSourceName, rs.readers_per_report AS readersPerReport, rs.curated_source_id AS curatedSourceId,
+         c.name AS curatedSourceName, rs.sampling_json, rs.created_at AS createdAt,
+         (SELECT count(*) FROM review_items ri WHERE ri.set_id = rs.id) AS size,
+         (SELECT count(*) FROM review_items ri WHERE ri.set_id = rs.id AND
+            (SELECT count(*) FROM review_notes n WHERE n.set_id = rs.id AND n.report_id = ri.report_id
+               AND n.completed_at IS NOT NULL) >= rs.readers_per_report) AS fullyRead,
+         (SELECT count(DISTINCT sl.report_id) FROM source_labels sl WHERE sl.source_id = rs.curated_source_id) AS curated
+  FROM review_sets rs JOIN label_sets ls ON ls.id = rs.label_set_id
+  LEFT JOIN sources a ON a.id = rs.assist_source_id LEFT JOIN sources c ON c.id = rs.curated_source_id`
+
+function toSummary(row: Omit<ReviewSetSummary, 'sampling'> & { sampling_json: string }): ReviewSetSummary {
+  const { sampling_json, ...rest } = row
+  return { ...rest, sampling: JSON.parse(sampling_json) as Sampling }
+}
+
+export function getReviewSet(db: Db, ref: number | string): ReviewSetSummary {
+  const id = getSetRow(db, ref).id
+  return toSummary(db.prepare(`${SUMMARY} WHERE rs.id = ?`).get(id) as Parameters<typeof toSummary>[0])
+}
+
+export function listReviewSets(db: Db): ReviewSetSummary[] {
+  return (db.prepare(`${SUMMARY} ORDER BY rs.id DESC`).all() as Parameters<typeof toSummary>[0][]).map(toSummary)
+}
