@@ -5,6 +5,7 @@
 //   npx tsx scripts/bench/import.ts                 # 100,000 reports (targets: >= 20,000/s, < 300 MB, < 100 ms)
 //   npx tsx scripts/bench/import.ts --size 1000000  # flat memory on 1,000,000 reports
 //   npx tsx scripts/bench/import.ts --runs 3        # median of 3 runs
+//   npx tsx scripts/bench/import.ts --worker        # prepare records in a worker thread (opt-in mode)
 // Also imports ../shared/data/iu-xray/dev.csv (sections + labels) when present, and says so when absent.
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { once } from 'node:events'
@@ -24,6 +25,8 @@ const arg = (name: string, def: string) => {
 }
 const SIZE = Number(arg('size', '100000'))
 const RUNS = Number(arg('runs', '1'))
+// --worker: read and prepare in a worker thread (the pipeline's opt-in mode), to compare.
+if (args.includes('--worker')) process.env.RADLABEL_IMPORT_WORKER = '1'
 
 const WORDS = (
   'heart size normal lungs clear no pleural effusion mild bibasilar atelectasis right lower lobe opacity stable ' +

@@ -124,6 +124,22 @@ describe('import pipeline', () => {
     expect(new Set(keys)).toEqual(new Set(synthetic(1000).map(([id]) => id)))
   })
 
+  it('gives the same reports, issues and checkpoints when records are prepared in a worker thread', async () => {
+    const p = csv('worker.csv', [...synthetic(1500), ['', 'no id'], ['R3', 'changed text']])
+    const inline = await importFile(ws.db, { path: p }, { worker: false })
+    const rowsOf = () =>
+      ws.db.prepare('SELECT report_key, text, sections_json, source_location FROM reports ORDER BY id').raw().all()
+    const issuesOf = () => ws.db.prepare('SELECT kind, location, reason FROM import_issues ORDER BY id').raw().all()
+    const expected = { rows: rowsOf(), issues: issuesOf() }
+    ws.close()
+    ws = openWorkspace(':memory:')
+    const threaded = await importFile(ws.db, { path: p }, { worker: true })
+    expect(threaded.notes.join(' ')).not.toMatch(/no import worker/)
+    expect({ ...threaded, batchId: 0 }).toEqual({ ...inline, batchId: 0 })
+    expect({ rows: rowsOf(), issues: issuesOf() }).toEqual(expected)
+    expect(getBatch(ws.db, threaded.batchId!)).toMatchObject({ recordsDone: 1502, added: 1500, rejected: 1, conflicts: 1 })
+  })
+
   it('deletes a batch with its reports and issues, in chunks', async () => {
     const a = await importFile(ws.db, { path: csv('e1.csv', synthetic(30)) })
     const b = await importFile(ws.db, { path: csv('e2.csv', [...synthetic(10, 25), ['', 'x']]) })
