@@ -48,6 +48,8 @@ export interface CompiledLabelSet {
   terms: TermEntry[]
   termTrie: TrieNode
   rules: ContextRule[]
+  /** The widest scope window of any rule (bounds the triggers looked at per mention). */
+  maxWindow: number
   /** Triggers for finding mentions (finding rules, pseudo, terminators). */
   findingTrie: TrieNode
   /** Triggers for anatomy mentions (normal statements, pseudo, terminators). */
@@ -81,6 +83,7 @@ export function compileLabelSet(set: LabelSetDefinition, options: CompileOptions
     terms: [],
     termTrie: newTrieNode(),
     rules: [...(options.rules ?? DEFAULT_CONTEXT_RULES)],
+    maxWindow: Math.max(0, ...(options.rules ?? DEFAULT_CONTEXT_RULES).map((r) => r.window)),
     findingTrie: newTrieNode(),
     anatomyTrie: newTrieNode()
   }

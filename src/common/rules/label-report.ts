@@ -168,7 +168,8 @@ function decide(
   triggers: Trigger[],
   blockPrefix: Int32Array,
   commaPrefix: Int32Array,
-  m: Mention
+  m: Mention,
+  maxWindow: number
 ): { outcome: Outcome; trigger: number; rule: number } {
   let best = -1
   let bestRule = -1
@@ -179,7 +180,17 @@ function decide(
   let possible = -1
   let possibleRule = -1
   let possibleDist = 1 << 30
-  for (let t = 0; t < triggers.length; t++) {
+  // triggers are in text order; only those within the widest window can apply (keeps long sentences linear)
+  const from = m.start - maxWindow
+  const to = m.end + maxWindow
+  let lo = 0
+  let hi = triggers.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (triggers[mid].end < from) lo = mid + 1
+    else hi = mid
+  }
+  for (let t = lo; t < triggers.length && triggers[t].start <= to; t++) {
     const tr = triggers[t]
     for (const ri of tr.rules) {
       const r = rules[ri]
@@ -333,7 +344,7 @@ export function labelReport(
           triggers = sc.anatomyTriggers
           block = sc.blockA
         }
-        const d = decide(rules, triggers, block, sc.comma, m)
+        const d = decide(rules, triggers, block, sc.comma, m, c.maxWindow)
         let outcome = d.outcome
         if (probableOnly && outcome === Outcome.Uncertain && rules[d.rule].strength === 'possible') {
           outcome = Outcome.Unasserted
