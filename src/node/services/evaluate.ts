@@ -4,16 +4,13 @@ import type { CallParsed } from '../../common/ipc/contract'
 import { AppError } from '../../common/errors'
 import { agreementBetweenAsync, casesOf, evaluateSourcesAsync, reportInput } from '../eval/evaluate-sources'
 import { yieldToEventLoop } from '../jobs/jobManager'
-import { chromiumPdfRenderer, writePdf, type PdfRenderer } from '../eval/pdf'
+import { chromiumPdfRenderer, writePdf } from '../eval/pdf'
 import { renderEvaluationHtml } from '../eval/report-html'
 import { assertWritable } from '../export/write-file'
 import { listSources } from '../store/repos/sources'
 import { APP_VERSION } from '../version'
-import type { PlatformHooks, ServiceContext } from './context'
+import type { ServiceContext } from './context'
 import { handlers } from './handler'
-
-/** Electron supplies `printToPdf` (webContents.printToPDF of a hidden window); elsewhere system Chromium. */
-type PdfHooks = PlatformHooks & { printToPdf?: PdfRenderer }
 
 type ReportCall = CallParsed<'evaluate.reportHtml'>
 
@@ -71,9 +68,9 @@ export const evaluateHandlers = handlers({
     }
     const file = assertWritable(path, input.overwrite || !input.path)
     if (input.format === 'pdf') {
-      const hooks = ctx.platform as PdfHooks
       try {
-        await writePdf(html, file, hooks.printToPdf ?? chromiumPdfRenderer())
+        // Electron renders with webContents.printToPDF (platform hook); the harness and CLI with system Chromium.
+        await writePdf(html, file, ctx.platform.printToPdf ?? chromiumPdfRenderer())
       } catch (err) {
         throw new AppError('unsupported', `Cannot render the PDF: ${(err as Error).message}`, 'Save the HTML report and print it instead.')
       }
