@@ -39,11 +39,14 @@ describe('radlabel CLI basics', () => {
     const db = join(dir.dir, 'demo.db')
     const r = runCli(['demo', '--db', db, '--json'])
     expect(r.code).toBe(0)
-    const summary = JSON.parse(r.stdout) as { reports: number; runs: { engine: string; status: string; reportsDone: number }[] }
+    const summary = JSON.parse(r.stdout) as { reports: number; runs: { engine: string; status: string; reportsDone: number; microF1: number }[] }
     expect(summary.reports).toBeGreaterThanOrEqual(16)
+    expect(summary.runs.map((run) => run.engine)).toContain('rules')
     for (const run of summary.runs) {
       expect(run.status).toBe('completed')
       expect(run.reportsDone).toBe(summary.reports)
+      expect(run.microF1).toBeGreaterThan(0)
+      expect(run.microF1).toBeLessThanOrEqual(1)
     }
     const again = runCli(['demo', '--db', db])
     expect(again.code).toBe(1)

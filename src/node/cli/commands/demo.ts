@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../../common/errors'
-import { seedDemo } from '../../demo/seed'
+import { DEMO_GOLD_SOURCE, seedDemo } from '../../demo/seed'
+import { evaluateSources } from '../../eval/evaluate-sources'
 import { engines } from '../../engines/registry'
 import { createRun, RUN_JOB_KIND } from '../../engines/run'
 import { countReports } from '../../store/repos/reports'
@@ -13,7 +14,16 @@ import { runJobInForeground, withSession } from '../session'
 interface DemoSummary {
   workspace: string
   reports: number
-  runs: { engine: string; source: string; status: string; reportsDone: number; positives: Record<string, number> }[]
+  runs: {
+    engine: string
+    source: string
+    status: string
+    reportsDone: number
+    positives: Record<string, number>
+    /** Against the demo's reference labels, uncertain counted as positive. */
+    microF1: number | null
+    macroF1: number | null
+  }[]
   skippedEngines: { engine: string; reason: string }[]
 }
 
@@ -49,13 +59,24 @@ export function registerDemo(program: Command): void {
                 .all(run.sourceId) as { name: string; n: number }[]
             ).map((r) => [r.name, r.n])
           )
-          summary.runs.push({ engine: engine.name, source: run.name, status: job.status, reportsDone: job.progress.done, positives })
+          const ev = evaluateSources(db, { pred: [run.sourceId], ref: DEMO_GOLD_SOURCE, uncertain: 'positive', resamples: 200, seed: 1 })
+          const result = ev.comparison.results[0]
+          summary.runs.push({
+            engine: engine.name,
+            source: run.name,
+            status: job.status,
+            reportsDone: job.progress.done,
+            positives,
+            microF1: result.micro.f1,
+            macroF1: result.macro.f1
+          })
         }
         if (opts.json) return printJson(summary)
         const lines = [`Demo workspace: ${summary.workspace}`, `Imported ${summary.reports} synthetic reports with reference labels ("demo gold").`]
         if (!summary.runs.length) lines.push('No engine is available yet.')
         for (const r of summary.runs) {
           lines.push(`Engine ${r.engine}: ${r.status}, ${r.reportsDone} reports labelled (source "${r.source}").`)
+          lines.push(`  against "${DEMO_GOLD_SOURCE}": micro-F1 ${fmt(r.microF1)}, macro-F1 ${fmt(r.macroF1)} (uncertain counted as positive)`)
           for (const [label, n] of Object.entries(r.positives)) lines.push(`  ${label.padEnd(28)} ${n} positive or uncertain`)
         }
         for (const s of summary.skippedEngines) lines.push(`Skipped ${s.engine}: ${s.reason}`)
@@ -63,3 +84,5 @@ export function registerDemo(program: Command): void {
       })
     })
 }
+
+const fmt = (x: number | null): string => (x == null ? 'n/a' : x.toFixed(3))
