@@ -72,6 +72,21 @@ describe('labels CSV', () => {
     }
   })
 
+  it('includes reports a run completed without any label row (all not mentioned)', async () => {
+    const w2 = tempWorkspace()
+    try {
+      const f = seedEvalWorkspace(w2.db)
+      const extra = insertReport(w2.db, { reportKey: 'R7', externalId: null, batchId: null, text: 'Normal chest.', contentHash: 'h7', sections: [] })
+      w2.db.prepare(`INSERT INTO run_reports (source_id, report_id, status, finished_at) VALUES (?, ?, 'done', 'now')`).run(f.rules, extra)
+      const out = join(w2.dir, 'rules.csv')
+      const r = await exportLabelsCsv(w2.db, { source: 'rules', path: out, format: 'chexpert' })
+      expect(r.rows).toBe(7)
+      expect(readFileSync(out, 'utf8').trimEnd().split('\r\n').pop()).toBe('R7' + ','.repeat(14))
+    } finally {
+      w2.cleanup()
+    }
+  })
+
   it('refuses to overwrite and fails clearly on an unknown source', async () => {
     const out = join(ws.dir, 'curated.csv')
     await expect(exportLabelsCsv(ws.db, { source: 'curated', path: out, format: 'chexpert' })).rejects.toThrow(/already exists/)

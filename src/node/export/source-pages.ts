@@ -21,6 +21,16 @@ export async function* sourcePages(
   const idsStmt = db
     .prepare('SELECT DISTINCT report_id FROM source_labels WHERE source_id = ? AND report_id > ? ORDER BY report_id LIMIT ?')
     .pluck()
+  // A run also covers reports it completed without any label row (as in evaluation).
+  const doneStmt = db
+    .prepare(`SELECT report_id FROM run_reports WHERE source_id = ? AND status = 'done' AND report_id > ? ORDER BY report_id LIMIT ?`)
+    .pluck()
+  const nextIds = (after: number): number[] => {
+    const a = idsStmt.all(sourceId, after, PAGE_REPORTS) as number[]
+    const b = doneStmt.all(sourceId, after, PAGE_REPORTS) as number[]
+    if (b.length === 0) return a
+    return [...new Set([...a, ...b])].sort((x, y) => x - y).slice(0, PAGE_REPORTS)
+  }
   const rowsStmt = db
     .prepare(
       `SELECT report_id, label_id, state${opts.withEvidence ? ', evidence_json' : ', NULL'} FROM source_labels
@@ -30,7 +40,7 @@ export async function* sourcePages(
   const reportStmt = db.prepare(`SELECT report_key, ${opts.withText ? 'text' : "''"} FROM reports WHERE id = ?`).raw()
   let after = 0
   for (;;) {
-    const ids = idsStmt.all(sourceId, after, PAGE_REPORTS) as number[]
+    const ids = nextIds(after)
     if (ids.length === 0) return
     const byId = new Map<number, ReportLabelsPage>()
     const page = ids.map((id) => {
