@@ -125,6 +125,11 @@ describe('HL7 ORU messages', () => {
     ])
   })
 
+  it('falls back to NTE comments when a result carries its text there', () => {
+    const text = ['MSH|^~\\&|RIS|H|||20240101||ORU^R01|C5|P|2.3', 'OBR|1||X5', 'NTE|1||Lungs clear.', 'NTE|2||No effusion.'].join('\r')
+    expect(parseHl7Text(text).map((i) => i.kind === 'record' && i.fields.text)).toEqual(['Lungs clear.\nNo effusion.'])
+  })
+
   it('property: any report text survives escaping, framing and arbitrary chunking', () => {
     const char = fc.constantFrom('a', 'Z', ' ', '|', '^', '~', '\\', '&', '\n', '\r', 'é', '.', '1', '😀', '#')
     const line = fc.string({ unit: char, minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== '')

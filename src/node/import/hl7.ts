@@ -1,5 +1,5 @@
 // HL7 v2 result messages (ORU^R01, also MDM document messages): one report per OBR group, its text from
-// the OBX TX/FT segments in order (ST when a group has no TX/FT), escapes decoded, ids and dates from
+// the OBX TX/FT segments in order (ST, else NTE comments, when a group has no TX/FT), escapes decoded, ids and dates from
 // MSH/PID/OBR. Many messages per file; segments end in \r, \n or \r\n; MLLP framing bytes are tolerated.
 import { isUtf8 } from 'node:buffer'
 import type { RecordFields } from '../../common/import/mapping'
@@ -171,16 +171,18 @@ export function parseMessage(lines: Hl7Line[], messageNumber = 1): MessageResult
     line: number
     text: string[]
     st: string[]
+    /** NTE comments: the text of senders that put the report there instead of in OBX. */
+    nte: string[]
   }
   const groups: Group[] = []
   let current: Group | undefined
   for (const seg of segments) {
     if (seg.name === 'OBR' || seg.name === 'TXA') {
-      current = { obr: seg.name === 'OBR' ? seg : undefined, line: seg.line, text: [], st: [] }
+      current = { obr: seg.name === 'OBR' ? seg : undefined, line: seg.line, text: [], st: [], nte: [] }
       groups.push(current)
     } else if (seg.name === 'OBX') {
       if (!current) {
-        current = { line: seg.line, text: [], st: [] }
+        current = { line: seg.line, text: [], st: [], nte: [] }
         groups.push(current)
       }
       const vt = (seg.fields[2] ?? '').toUpperCase()
@@ -188,6 +190,8 @@ export function parseMessage(lines: Hl7Line[], messageNumber = 1): MessageResult
       const lines = value.split(d.repetition).map((v) => decodeEscapes(v, d))
       if (vt === 'TX' || vt === 'FT') current.text.push(...lines)
       else if (vt === 'ST') current.st.push(...lines)
+    } else if (seg.name === 'NTE' && current) {
+      current.nte.push(...(seg.fields[3] ?? '').split(d.repetition).map((v) => decodeEscapes(v, d)))
     }
   }
   if (groups.length === 0) return { error: 'the message has no OBR or OBX segment, so no report text', line: msh.line }
@@ -201,7 +205,7 @@ export function parseMessage(lines: Hl7Line[], messageNumber = 1): MessageResult
     const fields: RecordFields = {
       ...base,
       id,
-      text: (g.text.length > 0 ? g.text : g.st).join('\n'),
+      text: (g.text.length > 0 ? g.text : g.st.length > 0 ? g.st : g.nte).join('\n'),
       accession,
       placer_order: placer,
       filler_order: filler,

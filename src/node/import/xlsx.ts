@@ -2,7 +2,6 @@
 // records, the first row as header when it looks like one. Memory: exceljs caches shared strings only.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import ExcelJS from 'exceljs'
 import { columnNames } from './csv'
 import { looksLikeHeader } from './csv-parser'
 import { readHead } from './decode'
@@ -44,6 +43,8 @@ async function* sheetRows(
   sheet: string | undefined,
   onBytes: (n: number) => void
 ): AsyncGenerator<{ sheet: string } | SheetRow> {
+  // exceljs takes over a second to load: only Excel imports pay for it.
+  const { default: ExcelJS } = await import('exceljs')
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 })
   stream.on('data', (c) => onBytes(c.length))
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
@@ -98,7 +99,18 @@ export async function openXlsx(path: string, opts: ReadOptions = {}): Promise<Re
   const headerRow = hasHeader ? first[0].number : 0
   let read = 0
   return {
-    info: { path, format: 'xlsx', notes: [`sheet "${sheetName}"`], hasHeader, fields, totalBytes: size },
+    info: {
+      path,
+      format: 'xlsx',
+      notes: [
+        `sheet "${sheetName}"`,
+        // exceljs keeps a workbook's shared strings (every distinct cell text) in memory while reading.
+        ...(size > 20 * 1024 * 1024 ? ['large workbook: all its text is held in memory while reading; a CSV export is lighter and faster'] : [])
+      ],
+      hasHeader,
+      fields,
+      totalBytes: size
+    },
     bytesRead: () => read,
     async *batches() {
       read = 0
