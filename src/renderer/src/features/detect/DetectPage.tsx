@@ -87,6 +87,7 @@ function RunsTab(): React.JSX.Element {
           <h2>Results: {run.name}</h2>
           <p className="small muted">
             {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · settings {JSON.stringify(run.config)}
+            {typeof run.provenance.hedging === 'string' ? ` · hedging ${run.provenance.hedging}` : ''}
           </p>
           <ResultsTable sourceId={run.sourceId} selected={report} onOpen={setReport} refreshKey={tick} />
           {report !== null ? <ReportView sourceId={run.sourceId} reportId={report} /> : null}
