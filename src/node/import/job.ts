@@ -26,6 +26,8 @@ export interface ImportJobFile {
 
 export interface ImportJobParams {
   files: ImportJobFile[]
+  /** Benchmarks: receive each transaction's duration. Not serialisable; never set through IPC. */
+  onTransaction?: (ms: number, rows: number) => void
   /** Continue an unfinished batch of the same file and options instead of starting a new one (default true). */
   autoResume?: boolean
 }
@@ -88,6 +90,7 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
       {
         signal: ctx.signal,
         yieldFn: yieldToEventLoop,
+        onTransaction: params.onTransaction,
         onProgress: (p) => {
           const elapsed = (Date.now() - fileStart) / 1000
           const rate = elapsed > 0 ? p.bytesDone / elapsed : 0

@@ -54,11 +54,13 @@ export interface ImportRunOptions {
    * build machine it was not faster (measured); env RADLABEL_IMPORT_WORKER=1 turns it on for files >= 4 MB.
    */
   worker?: boolean
+  /** Each transaction's duration (ms) and size, for benchmarks. */
+  onTransaction?: (ms: number, rows: number) => void
   /** Called between chunks so timers and IPC run (the JobManager's yieldToEventLoop). */
   yieldFn?: () => Promise<void>
 }
 
-const MAX_CHUNK = 5000
+const MAX_CHUNK = 2000
 const WORKER_MIN_BYTES = 4 * 1024 * 1024
 const TARGET_TX_MS = 30
 /** Commit early when a chunk holds this much text, whatever its record count (bounds memory). */
@@ -260,7 +262,8 @@ export async function importFile(
   })
 
   // Chunk size adapts so one transaction takes about TARGET_TX_MS: the event loop is never held long.
-  let chunkSize = run.chunkSize ?? 500
+  let chunkSize = run.chunkSize ?? 200
+  let rowsPerMs = 0
   let pending: Prepared[] = []
   let pendingChars = 0
   let cancelled = false
@@ -270,7 +273,13 @@ export async function importFile(
     const t0 = performance.now()
     const c = writeChunk(pending, bytesRead)
     const ms = performance.now() - t0
-    if (!run.chunkSize) chunkSize = Math.max(50, Math.min(MAX_CHUNK, Math.round((chunkSize * TARGET_TX_MS) / Math.max(ms, 1))))
+    run.onTransaction?.(ms, pending.length)
+    if (!run.chunkSize && pending.length >= 20) {
+      // Smoothed rows-per-ms; grow at most 1.5x per step so one fast chunk cannot cause a long one.
+      const rate = pending.length / Math.max(ms, 0.5)
+      rowsPerMs = rowsPerMs === 0 ? rate : rowsPerMs * 0.7 + rate * 0.3
+      chunkSize = Math.max(50, Math.min(MAX_CHUNK, Math.round(chunkSize * 1.5), Math.round(rowsPerMs * TARGET_TX_MS)))
+    }
     totals.added += c.added
     totals.duplicates += c.duplicates
     totals.conflicts += c.conflicts
