@@ -101,7 +101,7 @@ describe('radlabel detect --engine llm', () => {
     const deadline = Date.now() + 240_000
     while (!killed && !finished && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100))
-      let done = 0
+      let done: number
       try {
         const ro = new Database(db, { readonly: true, fileMustExist: true })
         done = ro.prepare("SELECT count(*) FROM run_reports").pluck().get() as number
@@ -110,14 +110,14 @@ describe('radlabel detect --engine llm', () => {
         continue
       }
       if (done === 0) continue
-      let pids: string[] = []
+      let pids: string[]
       try {
         pids = execSync(`ps -o pid= --ppid ${child.pid}`, { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean)
       } catch {
         continue // no child process yet (ps exits 1)
       }
       for (const pid of pids) {
-        let cmd = ''
+        let cmd: string
         try {
           cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8') // full command line; ps may truncate it
         } catch {
