@@ -42,16 +42,22 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2
 }
 
+/** Wall time, and CPU time of this process (steadier than wall time when the machine is busy). */
 function time(name: string, fn: () => void): void {
   fn() // warm-up (JIT)
   const t: number[] = []
+  const cpu: number[] = []
   for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     fn()
     t.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
   console.log(
-    `${name.padEnd(58)} median ${median(t).toFixed(0).padStart(6)} ms  (min ${Math.min(...t).toFixed(0)}, max ${Math.max(...t).toFixed(0)}, ${RUNS} runs)`
+    `${name.padEnd(62)} median ${median(t).toFixed(0).padStart(6)} ms wall, ${median(cpu).toFixed(0).padStart(6)} ms CPU  ` +
+      `(wall min ${Math.min(...t).toFixed(0)}, max ${Math.max(...t).toFixed(0)}; ${RUNS} runs)`
   )
 }
 
@@ -59,7 +65,10 @@ const ref = synthetic(1, 0)
 const predA = synthetic(2, 0.05, ref)
 const predB = synthetic(3, 0.02, ref)
 const predC = synthetic(4, 0.1, ref)
-console.log(`eval benchmark: ${N} reports x ${L} labels, 1000 resamples, node ${process.version}`)
+const { loadavg, cpus } = await import('node:os')
+console.log(
+  `eval benchmark: ${N} reports x ${L} labels, 1000 resamples, node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`
+)
 const r = evaluate(predA, ref, { uncertain: 'positive', resamples: 1000, seed: 1 })
 console.log(
   `  sanity: micro F1 ${r.micro.f1?.toFixed(3)} [${r.micro.ci?.f1.low?.toFixed(3)}, ${r.micro.ci?.f1.high?.toFixed(3)}], macro F1 ${r.macro.f1?.toFixed(3)}`

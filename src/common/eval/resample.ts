@@ -1,7 +1,6 @@
 // The bootstrap core: resample reports with replacement and accumulate weighted per-report counts.
 // Reports are precomputed into a sparse list of count codes (CSR), so each resample only touches the
 // reports drawn and the cells that contribute, with no allocation per resample.
-import { mulberry32, randomIndex } from './prng'
 
 /** Per-report contributions: report r adds 1 to `counts[codes[k]]` for k in offsets[r]..offsets[r+1]. */
 export interface SparseContributions {
@@ -68,17 +67,32 @@ export function* resampleSteps(
   for (const s of sources) {
     if (s.nReports !== n) throw new Error('resampleCounts: all sources must cover the same reports')
   }
-  const rng = mulberry32(opts.seed)
+  // Only reports that contribute some code need visiting when counting.
+  const isActive = new Uint8Array(n)
+  for (const s of sources) for (let r = 0; r < n; r++) if (s.offsets[r + 1] > s.offsets[r]) isActive[r] = 1
+  const active: number[] = []
+  for (let r = 0; r < n; r++) if (isActive[r]) active.push(r)
+  const activeIdx = Int32Array.from(active)
   const weights = new Int32Array(n)
   const counts = sources.map((s) => new Int32Array(s.nCodes))
+  // mulberry32 inlined (same sequence as prng.ts): this loop draws n indices per resample.
+  let state = opts.seed >>> 0
+  const scale = n / 4294967296
   for (let b = 0; b < opts.resamples; b++) {
     weights.fill(0)
-    for (let i = 0; i < n; i++) weights[randomIndex(rng, n)]++
+    for (let i = 0; i < n; i++) {
+      state = (state + 0x6d2b79f5) >>> 0
+      let t = state
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      weights[Math.floor(((t ^ (t >>> 14)) >>> 0) * scale)]++
+    }
     for (let s = 0; s < sources.length; s++) {
       const { offsets, codes } = sources[s]
       const cnt = counts[s]
       cnt.fill(0)
-      for (let r = 0; r < n; r++) {
+      for (let a = 0; a < activeIdx.length; a++) {
+        const r = activeIdx[a]
         const w = weights[r]
         if (w === 0) continue
         const end = offsets[r + 1]
