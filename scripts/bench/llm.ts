@@ -65,14 +65,16 @@ const labelSet = { ...CHEXPERT14, version: 1 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
+/** A way to label the reports once; returns completion tokens per second of that pass. */
+type Pass = () => Promise<number>
+
 /** The same prompts through node-llama-cpp directly: one sequence, sequential, prefix re-used naturally. */
-async function bareLoop(): Promise<number[]> {
+async function bareLoop(): Promise<{ pass: Pass; close(): Promise<void> }> {
   const lib = await import('node-llama-cpp')
   const llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error, maxThreads: 0 })
   const model = await llama.loadModel({ modelPath })
   const context = await model.createContext({ contextSize: CONTEXT, sequences: 1, threads: THREADS })
-  const sequence = context.getSequence()
-  const completion = new lib.LlamaCompletion({ contextSequence: sequence })
+  const completion = new lib.LlamaCompletion({ contextSequence: context.getSequence() })
   const grammar = await llama.createGrammarForJsonSchema(answerSchema('classify', askedLabels(labelSet), DEFAULT_LIMITS) as never)
   const wrapper = lib.resolveChatWrapper(model)
   const rendered = renderPrompt(DEFAULT_TEMPLATE, 'classify', labelSet)
@@ -80,60 +82,71 @@ async function bareLoop(): Promise<number[]> {
     { type: 'system' as const, text: rendered.system },
     ...rendered.examples.map((t) => (t.role === 'user' ? { type: 'user' as const, text: t.text } : { type: 'model' as const, response: [t.text] }))
   ]
-  const rates: number[] = []
-  for (let run = 0; run < RUNS + 1; run++) {
-    await sequence.clearHistory()
-    let tokens = 0
-    const t0 = performance.now()
-    for (const r of reports) {
-      const prompt = wrapper
-        .generateContextState({ chatHistory: [...history, { type: 'user', text: rendered.userPrefix + r.text }, { type: 'model', response: [] }] })
-        .contextText.tokenize(model.tokenizer)
-      await completion.generateCompletion(prompt, { grammar, maxTokens: MAX_TOKENS, temperature: 0, onToken: (t) => (tokens += t.length) })
+  return {
+    pass: async () => {
+      let tokens = 0
+      const t0 = performance.now()
+      for (const r of reports) {
+        const prompt = wrapper
+          .generateContextState({ chatHistory: [...history, { type: 'user', text: rendered.userPrefix + r.text }, { type: 'model', response: [] }] })
+          .contextText.tokenize(model.tokenizer)
+        await completion.generateCompletion(prompt, { grammar, maxTokens: MAX_TOKENS, temperature: 0, onToken: (t) => (tokens += t.length) })
+      }
+      return tokens / ((performance.now() - t0) / 1000)
+    },
+    close: async () => {
+      await context.dispose()
+      await model.dispose()
+      await llama.dispose()
     }
-    const rate = tokens / ((performance.now() - t0) / 1000)
-    if (run > 0) rates.push(rate) // run 0 warms up
   }
-  await context.dispose()
-  await model.dispose()
-  await llama.dispose()
-  return rates
 }
 
-/** The engine as a run uses it; times `label` only (loading is a one-off per run). */
-async function pipeline(extra: Record<string, unknown>): Promise<number[]> {
+/** The engine as a run uses it; a pass times `label` only (loading is a one-off per run). */
+async function pipeline(extra: Record<string, unknown>): Promise<{ pass: Pass; close(): Promise<void> }> {
   const session = (await llmEngine.open(
     { model: modelPath, gpu: 'cpu', threads: THREADS, contextSize: CONTEXT, maxTokens: MAX_TOKENS, ...extra },
     labelSet
   )) as LlmSession
-  const rates: number[] = []
-  try {
-    for (let run = 0; run < RUNS + 1; run++) {
+  return {
+    pass: async () => {
       const before = (await session.stats()).completionTokens
       const t0 = performance.now()
       await session.label(reports, new AbortController().signal)
       const seconds = (performance.now() - t0) / 1000
-      const rate = ((await session.stats()).completionTokens - before) / seconds
-      if (run > 0) rates.push(rate)
-    }
-  } finally {
-    await session.close()
+      return ((await session.stats()).completionTokens - before) / seconds
+    },
+    close: () => session.close()
   }
-  return rates
 }
 
 const fmt = (x: number): string => x.toFixed(1)
-console.log(`${reports.length} reports x ${RUNS} runs, threads ${THREADS}, max tokens ${MAX_TOKENS}, CheXpert-14 classify\n`)
+console.log(`${reports.length} reports x ${RUNS} runs, threads ${THREADS}, max tokens ${MAX_TOKENS}, CheXpert-14 classify`)
+console.log('Configurations are measured interleaved (one pass of each per round) so machine load affects all alike.\n')
 
-const bare = median(await bareLoop())
-console.log(`bare node-llama-cpp loop            ${fmt(bare)} tok/s`)
-const processRate = median(await pipeline({}))
-console.log(`pipeline (host process, 1 seq)      ${fmt(processRate)} tok/s   overhead ${fmt((1 - processRate / bare) * 100)}%`)
-const inProcess = median(await pipeline({ isolation: 'in-process' }))
-console.log(`pipeline (in-process, 1 seq)        ${fmt(inProcess)} tok/s   overhead ${fmt((1 - inProcess / bare) * 100)}%`)
-const parallel = median(await pipeline({ sequences: SEQUENCES }))
-console.log(`pipeline (host process, ${SEQUENCES} seq)      ${fmt(parallel)} tok/s   gain x${(parallel / processRate).toFixed(2)}`)
-const noReuse = median(await pipeline({ reusePrefix: false }))
-console.log(`pipeline (1 seq, no prefix re-use)  ${fmt(noReuse)} tok/s   prefix re-use gain x${(processRate / noReuse).toFixed(2)}`)
+const configs: Array<[string, () => Promise<{ pass: Pass; close(): Promise<void> }>]> = [
+  ['bare node-llama-cpp loop', bareLoop],
+  ['pipeline, host process, 1 seq', () => pipeline({})],
+  ['pipeline, in-process, 1 seq', () => pipeline({ isolation: 'in-process' })],
+  [`pipeline, host process, ${SEQUENCES} seq`, () => pipeline({ sequences: SEQUENCES })],
+  ['pipeline, 1 seq, no prefix re-use', () => pipeline({ reusePrefix: false })]
+]
+const opened = []
+for (const [name, open] of configs) opened.push({ name, ...(await open()), rates: [] as number[] })
+for (let round = 0; round <= RUNS; round++) {
+  for (const c of opened) {
+    const rate = await c.pass()
+    if (round > 0) c.rates.push(rate) // round 0 warms up (and evaluates each sequence's prefix once)
+  }
+  if (round > 0) console.log(`round ${round}: ${opened.map((c) => fmt(c.rates.at(-1)!)).join(' / ')} tok/s`)
+}
+for (const c of opened) await c.close()
+const [bare, proc, inproc, parallel, noReuse] = opened.map((c) => median(c.rates)) as [number, number, number, number, number]
+console.log('')
+console.log(`${opened[0]!.name.padEnd(36)} ${fmt(bare)} tok/s (median)`)
+console.log(`${opened[1]!.name.padEnd(36)} ${fmt(proc)} tok/s   overhead vs bare ${fmt((1 - proc / bare) * 100)}%`)
+console.log(`${opened[2]!.name.padEnd(36)} ${fmt(inproc)} tok/s   overhead vs bare ${fmt((1 - inproc / bare) * 100)}%`)
+console.log(`${opened[3]!.name.padEnd(36)} ${fmt(parallel)} tok/s   gain from parallel sequences x${(parallel / proc).toFixed(2)}`)
+console.log(`${opened[4]!.name.padEnd(36)} ${fmt(noReuse)} tok/s   gain from prefix re-use x${(proc / noReuse).toFixed(2)}`)
 
 rmSync(dir, { recursive: true, force: true })
