@@ -141,6 +141,14 @@ describe('folders of text files', () => {
     expect((items[2] as Extract<ReaderItem, { kind: 'record' }>).fields.text).toBe('Café “quoted”')
     expect(src.info.notes.join(' ')).toMatch(/1 files that are not .txt were ignored/)
     expect(src.info.notes.join(' ')).toMatch(/Windows-1252/)
+    // Chosen explicitly as plain text files, the same folder gives path ids.
+    const plain = await readAll(root, { format: 'txt-dir' })
+    expect(plain.src.info.format).toBe('txt-dir')
+    expect(plain.items.map((i) => i.kind === 'record' && i.fields.id)).toEqual([
+      'p10/p10000032/s50414267',
+      'p10/p10000032/s53189527',
+      'p11/p11000011/s50000001'
+    ])
   })
 
   it('reads a plain folder with relative paths as ids, and a single .txt file', async () => {

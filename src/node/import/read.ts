@@ -62,7 +62,8 @@ export async function openSource(path: string, opts: ReadOptions = {}): Promise<
       source = await openFhir(path, opts)
       break
     case 'txt-dir':
-      source = await openTxtDir(path, opts)
+      // Detected: the MIMIC layout is recognised inside; chosen explicitly: plain files, ids from paths.
+      source = await openTxtDir(path, opts, opts.format === 'txt-dir' ? false : undefined)
       break
     case 'mimic':
       source = await openTxtDir(path, opts, true)
