@@ -110,7 +110,7 @@ export async function openTxtDir(path: string, opts: ReadOptions = {}, mimic?: b
               raw: clipRaw(text)
             })
           } else {
-            const id = ids ? ids.studyId : st.isDirectory() ? r.replace(/\.txt$/i, '') : basename(r).replace(/\.txt$/i, '')
+            const id = isMimic && ids ? ids.studyId : st.isDirectory() ? r.replace(/\.txt$/i, '') : basename(r).replace(/\.txt$/i, '')
             batch.push({
               kind: 'record',
               fields: { id, text, file: r, patient_id: ids?.patientId ?? '', study_id: ids?.studyId ?? '' },
