@@ -111,7 +111,7 @@ function BatchRow(props: {
                 </button>
               </>
             ) : null}
-            {b.status === 'cancelled' || b.status === 'interrupted' ? (
+            {b.status === 'cancelled' || b.status === 'interrupted' || b.status === 'failed' ? (
               <button className="link small" onClick={props.onResume}>
                 Resume
               </button>
