@@ -60,7 +60,7 @@ export interface ImportRunOptions {
   yieldFn?: () => Promise<void>
 }
 
-const MAX_CHUNK = 2000
+const MAX_CHUNK = 1000
 const WORKER_MIN_BYTES = 4 * 1024 * 1024
 const TARGET_TX_MS = 30
 /** Commit early when a chunk holds this much text, whatever its record count (bounds memory). */
