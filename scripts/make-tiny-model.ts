@@ -1,8 +1,10 @@
 // Writes a tiny random-weight llama GGUF model for tests and benchmarks:
 //   npm run make:tiny-model -- OUT.gguf [--dim 64] [--layers 2] [--heads N] [--heads-kv N] [--ff N]
 //                                       [--context N] [--seed N] [--type f16|f32]
+//   npm run make:tiny-model -- OUT.gguf --lora [--rank 4] [--dim/--layers/--heads as the base model]
+//     writes a LoRA adapter for a tiny model of that shape instead
 import { parseArgs } from 'node:util'
-import { writeTinyModel } from '../src/node/engines/llm/testing/tinyModel'
+import { writeTinyLora, writeTinyModel } from '../src/node/engines/llm/testing/tinyModel'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -14,7 +16,9 @@ const { values, positionals } = parseArgs({
     ff: { type: 'string' },
     context: { type: 'string' },
     seed: { type: 'string' },
-    type: { type: 'string' }
+    type: { type: 'string' },
+    lora: { type: 'boolean' },
+    rank: { type: 'string' }
   }
 })
 
@@ -31,6 +35,18 @@ const int = (name: string, v: string | undefined): number | undefined => {
     process.exit(2)
   }
   return n
+}
+if (values.lora) {
+  writeTinyLora(out, {
+    dim: int('dim', values.dim),
+    layers: int('layers', values.layers),
+    heads: int('heads', values.heads),
+    headsKv: int('heads-kv', values['heads-kv']),
+    rank: int('rank', values.rank),
+    seed: values.seed === undefined ? undefined : Number(values.seed)
+  })
+  console.log(`wrote LoRA adapter ${out}`)
+  process.exit(0)
 }
 const type = (values.type ?? 'f16').toUpperCase()
 if (type !== 'F16' && type !== 'F32') {

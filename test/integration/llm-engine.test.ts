@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LABEL_STATES, type LabelSetDefinition } from '../../src/common/types'
 import { forkHost, type HostChannel } from '../../src/node/engines/llm/client'
 import { llmEngine, setHostSpawner } from '../../src/node/engines/llm/engine'
-import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
+import { writeTinyLora, writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
 import { sha256File } from '../../src/node/models/sha256'
 import type { EngineReport, EngineResult } from '../../src/node/engines/types'
 
@@ -95,6 +95,26 @@ describe('llm engine on the tiny model', () => {
         await session.close()
       }
     }
+  })
+
+  it('applies a LoRA adapter with its scale (scale 0 = the base model) and records it', async () => {
+    const lora = join(dir, 'tiny-lora.gguf')
+    writeTinyLora(lora, { seed: 3 })
+    const answers = async (extra: Record<string, unknown>): Promise<{ raws: string[]; adapters: unknown }> => {
+      const session = await llmEngine.open({ ...base, isolation: 'in-process', ...extra }, labelSet)
+      try {
+        const results = await session.label(reports.slice(0, 2), new AbortController().signal)
+        return { raws: results.map((r) => r.raw ?? ''), adapters: session.provenance.adapters }
+      } finally {
+        await session.close()
+      }
+    }
+    const off = await answers({ lora, loraScale: 0 })
+    expect(off.raws).toEqual(reference.slice(0, 2).map((r) => r.raw))
+    const on = await answers({ lora, loraScale: 1 })
+    expect(on.raws).not.toEqual(off.raws)
+    expect(on.adapters).toEqual([{ path: lora, scale: 1, sha256: await sha256File(lora), name: 'radlabel-tiny-lora-r4' }])
+    await expect(llmEngine.open({ ...base, model: lora }, labelSet)).rejects.toThrow(/is a LoRA adapter, not a base model/)
   })
 
   it('answers both tasks schema-valid or with a per-report error', async () => {

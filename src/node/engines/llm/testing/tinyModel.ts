@@ -209,3 +209,48 @@ export function writeTinyModel(path: string, options: TinyModelOptions = {}): Ti
   writeFileSync(path, data)
   return info
 }
+
+export interface TinyLoraOptions extends Pick<TinyModelOptions, 'dim' | 'layers' | 'heads' | 'headsKv'> {
+  rank?: number
+  alpha?: number
+  seed?: number
+}
+
+/**
+ * A LoRA adapter GGUF for a tiny model of the same shape: low-rank A/B pairs for attn_q and attn_v of
+ * every block (A: [in, rank], B: [rank, out], as llama.cpp expects), seeded random values.
+ */
+export function buildTinyLora(options: TinyLoraOptions = {}): Buffer {
+  const dim = options.dim ?? 64
+  const layers = options.layers ?? 2
+  const heads = options.heads ?? Math.max(1, Math.floor(dim / 32))
+  const headsKv = options.headsKv ?? heads
+  const rank = options.rank ?? 4
+  const kvDim = (dim / heads) * headsKv
+  const random = rng(options.seed ?? 7)
+  const tensors: GgufTensor[] = []
+  const pair = (name: string, inDim: number, outDim: number): void => {
+    const a = new Float32Array(inDim * rank).map(() => (random() - 0.5) * 0.5)
+    const b = new Float32Array(rank * outDim).map(() => (random() - 0.5) * 0.5)
+    tensors.push({ name: `${name}.lora_a`, dims: [inDim, rank], type: 'F32', data: a })
+    tensors.push({ name: `${name}.lora_b`, dims: [rank, outDim], type: 'F32', data: b })
+  }
+  for (let l = 0; l < layers; l++) {
+    pair(`blk.${l}.attn_q.weight`, dim, dim)
+    pair(`blk.${l}.attn_v.weight`, dim, kvDim)
+  }
+  return writeGguf(
+    [
+      ['general.architecture', { type: 'string', value: 'llama' }],
+      ['general.type', { type: 'string', value: 'adapter' }],
+      ['general.name', { type: 'string', value: `radlabel-tiny-lora-r${rank}` }],
+      ['adapter.type', { type: 'string', value: 'lora' }],
+      ['adapter.lora.alpha', { type: 'f32', value: options.alpha ?? rank }]
+    ],
+    tensors
+  )
+}
+
+export function writeTinyLora(path: string, options: TinyLoraOptions = {}): void {
+  writeFileSync(path, buildTinyLora(options))
+}
