@@ -2,7 +2,6 @@
 // and its provenance (what produced it) for reports.
 import type { SourceMatrix, SourceProvenance } from '../../common/eval'
 import { emptyMatrix, STATE_CODE } from '../../common/eval'
-import type { LabelState } from '../../common/types'
 import type { Db } from '../store/db'
 import { findSource, type SourceInfo } from '../store/repos/sources'
 
@@ -20,9 +19,8 @@ export interface LoadedSource {
 export function loadSource(db: Db, ref: string | number): LoadedSource {
   const info = findSource(db, ref)
   const labelRows = db
-    .prepare('SELECT id, name FROM labels WHERE label_set_id = ? ORDER BY ord')
-    .all(info.labelSetId) as Array<{ id: number; name: string }>
-  const col = new Map(labelRows.map((l, i) => [l.id, i]))
+    .prepare('SELECT id, name, ord FROM labels WHERE label_set_id = ? ORDER BY ord')
+    .all(info.labelSetId) as Array<{ id: number; name: string; ord: number }>
   const labels = labelRows.map((l) => l.name)
   // A run also covers the reports it finished without any label row (nothing found is an answer);
   // reports it failed on are not covered (no answer is not a negative answer).
@@ -34,15 +32,29 @@ export function loadSource(db: Db, ref: string | number): LoadedSource {
     )
     .pluck()
     .all(info.id, info.id) as number[]
-  const row = new Map(reportIds.map((id, i) => [id, i]))
   const matrix = emptyMatrix(labels, reportIds.length)
   const L = labels.length
-  const stmt = db.prepare('SELECT report_id, label_id, state FROM source_labels WHERE source_id = ?').raw()
-  for (const r of stmt.iterate(info.id) as Iterable<[number, number, LabelState]>) {
-    const c = col.get(r[1])
-    const i = row.get(r[0])
-    if (c === undefined || i === undefined) continue // a label of another set: ignored, cannot be compared
-    matrix.states[i * L + c] = STATE_CODE[r[2]]
+  const ordToCol = new Map(labelRows.map((l, i) => [l.ord, i]))
+  // One packed string per report (a character per label: 65 + ord * 4 + state code) crosses from SQLite
+  // to JS about ten times faster than one row per label (label sets have at most 200 labels, so the
+  // characters stay far below the surrogate range).
+  const packed = db
+    .prepare(
+      `SELECT sl.report_id, group_concat(char(65 + l.ord * 4 + CASE sl.state WHEN 'positive' THEN ${STATE_CODE.positive}
+         WHEN 'negative' THEN ${STATE_CODE.negative} WHEN 'uncertain' THEN ${STATE_CODE.uncertain} ELSE ${STATE_CODE.not_mentioned} END), '')
+       FROM source_labels sl JOIN labels l ON l.id = sl.label_id AND l.label_set_id = ?
+       WHERE sl.source_id = ? GROUP BY sl.report_id ORDER BY sl.report_id`
+    )
+    .raw()
+    .all(info.labelSetId, info.id) as Array<[number, string]>
+  let i = 0
+  for (const [reportId, chars] of packed) {
+    while (reportIds[i] < reportId) i++
+    for (let k = 0; k < chars.length; k++) {
+      const v = chars.charCodeAt(k) - 65
+      const c = ordToCol.get(v >> 2)
+      if (c !== undefined) matrix.states[i * L + c] = v & 3
+    }
   }
   return { info, labels, data: { reportIds: Int32Array.from(reportIds), matrix } }
 }
