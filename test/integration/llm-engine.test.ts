@@ -177,3 +177,41 @@ describe('llm engine refuses bad model files before loading', () => {
     await expect(llmEngine.open({ ...base, promptTemplate: 'nope' }, labelSet)).rejects.toThrow(/no prompt template "nope"/)
   })
 })
+
+describe('llm runtime state machine', () => {
+  it('goes idle -> loading -> ready -> busy -> ready, re-uses an identical load and fails loads clearly', async () => {
+    const { LlmRuntime } = await import('../../src/node/engines/llm/runtime')
+    const { DEFAULT_TEMPLATE } = await import('../../src/node/engines/llm/prompts')
+    const states: string[] = []
+    const runtime = new LlmRuntime((s) => states.push(s))
+    const spec = {
+      modelPath,
+      adapters: [],
+      gpu: 'cpu' as const,
+      gpuLayers: 'auto' as const,
+      threads: 1,
+      contextSize: 1024,
+      sequences: 1,
+      task: 'classify' as const,
+      labelSet,
+      template: DEFAULT_TEMPLATE,
+      limits: { maxFindings: 2, maxPhraseChars: 20, maxQuoteChars: 24 },
+      maxTokens: 120,
+      reusePrefix: true
+    }
+    try {
+      expect(runtime.state).toBe('idle')
+      await expect(runtime.label([{ id: 1, text: 'x' }])).rejects.toThrow(/not ready \(state: idle\)/)
+      const info = await runtime.load(spec)
+      expect(await runtime.load({ ...spec })).toBe(info)
+      await runtime.label([{ id: 1, text: reports[0]!.text }])
+      expect(states).toEqual(['loading', 'ready', 'busy', 'ready'])
+      await expect(runtime.load({ ...spec, modelPath: join(dir, 'missing.gguf') })).rejects.toThrow()
+      expect(runtime.state).toBe('failed')
+      await expect(runtime.label([{ id: 1, text: 'x' }])).rejects.toThrow(/not ready \(state: failed/)
+    } finally {
+      await runtime.dispose()
+    }
+    expect(runtime.state).toBe('idle')
+  })
+})

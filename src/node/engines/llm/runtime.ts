@@ -157,6 +157,8 @@ export class LlmRuntime {
 
   load(spec: LoadSpec, onStatus: (message: string) => void = () => {}): Promise<LoadInfo> {
     return this.lock.run(async () => {
+      // The same spec again re-uses what is loaded: nothing is loaded twice.
+      if (this.loaded && this.state === 'ready' && JSON.stringify(this.loaded.spec) === JSON.stringify(spec)) return this.loaded.info
       const started = Date.now()
       this.setState('loading', spec.modelPath)
       try {
