@@ -36,23 +36,24 @@ export function findReports(db: Db, q: FindQuery): FoundPage {
     args.push(like, like)
   }
   const labelFilter = q.labelId !== undefined && q.state !== undefined
+  // filters are IN (subquery) so SQLite reads the filtering table once, not once per report
   if (q.sourceId) {
     if (labelFilter && q.state === 'not_mentioned') {
       where.push(
-        `NOT EXISTS (SELECT 1 FROM source_labels sl WHERE sl.source_id = ? AND sl.report_id = r.id AND sl.label_id = ? AND sl.state <> 'not_mentioned')`
+        `r.id NOT IN (SELECT report_id FROM source_labels WHERE source_id = ? AND label_id = ? AND state <> 'not_mentioned')`
       )
       args.push(q.sourceId, q.labelId)
     } else if (labelFilter) {
-      where.push('EXISTS (SELECT 1 FROM source_labels sl WHERE sl.source_id = ? AND sl.report_id = r.id AND sl.label_id = ? AND sl.state = ?)')
+      where.push('r.id IN (SELECT report_id FROM source_labels WHERE source_id = ? AND label_id = ? AND state = ?)')
       args.push(q.sourceId, q.labelId, q.state)
     } else {
-      where.push('EXISTS (SELECT 1 FROM source_labels sl WHERE sl.source_id = ? AND sl.report_id = r.id)')
+      where.push('r.id IN (SELECT report_id FROM source_labels WHERE source_id = ?)')
       args.push(q.sourceId)
     }
   }
   if (q.reviewerId || (labelFilter && !q.sourceId)) {
     // the label state as decided in review (by this reviewer when given)
-    const cond = ['d.report_id = r.id']
+    const cond: string[] = []
     if (q.setId) {
       cond.push('d.set_id = ?')
       args.push(q.setId)
@@ -65,13 +66,13 @@ export function findReports(db: Db, q: FindQuery): FoundPage {
       cond.push('d.label_id = ? AND d.state = ?')
       args.push(q.labelId, q.state)
     }
-    where.push(`EXISTS (SELECT 1 FROM review_decisions d WHERE ${cond.join(' AND ')})`)
+    where.push(`r.id IN (SELECT d.report_id FROM review_decisions d WHERE ${cond.join(' AND ')})`)
   }
   if (q.disagreement) {
     where.push(
-      `EXISTS (SELECT 1 FROM review_decisions a JOIN review_decisions b ON b.set_id = a.set_id AND b.report_id = a.report_id
+      `r.id IN (SELECT a.report_id FROM review_decisions a JOIN review_decisions b ON b.set_id = a.set_id AND b.report_id = a.report_id
          AND b.label_id = a.label_id AND b.reviewer_id > a.reviewer_id AND b.role = 'reader' AND b.state <> a.state
-       WHERE a.report_id = r.id AND a.role = 'reader'${q.setId ? ' AND a.set_id = ?' : ''})`
+       WHERE a.role = 'reader'${q.setId ? ' AND a.set_id = ?' : ''})`
     )
     if (q.setId) args.push(q.setId)
   }

@@ -45,17 +45,27 @@ export function candidateIds(db: Db, s: Sampling): number[] {
 
 /** Report id -> label name -> state, for every label a source asserts (not_mentioned left out). */
 function assertedLabels(db: Db, sourceId: number): Map<number, Map<string, string>> {
+  const names = new Map(
+    (db.prepare('SELECT l.id, l.name FROM labels l JOIN sources s ON s.label_set_id = l.label_set_id WHERE s.id = ?').raw().all(sourceId) as [
+      number,
+      string
+    ][]).map(([id, name]) => [id, name])
+  )
   const out = new Map<number, Map<string, string>>()
   const rows = db
-    .prepare(
-      `SELECT sl.report_id AS id, l.name, sl.state FROM source_labels sl JOIN labels l ON l.id = sl.label_id
-       WHERE sl.source_id = ? ORDER BY sl.report_id`
-    )
-    .iterate(sourceId) as Iterable<{ id: number; name: string; state: string }>
-  for (const r of rows) {
-    let m = out.get(r.id)
-    if (!m) out.set(r.id, (m = new Map()))
-    if (r.state !== 'not_mentioned') m.set(r.name, r.state)
+    .prepare('SELECT report_id, label_id, state FROM source_labels WHERE source_id = ? ORDER BY report_id')
+    .raw()
+    .iterate(sourceId) as Iterable<[number, number, string]>
+  let current: Map<string, string> | undefined
+  let currentId = -1
+  for (const [id, labelId, state] of rows) {
+    if (id !== currentId) {
+      current = new Map()
+      out.set(id, current)
+      currentId = id
+    }
+    // a report the source covers has an entry even when it asserts nothing
+    if (state !== 'not_mentioned') current!.set(names.get(labelId) ?? String(labelId), state)
   }
   return out
 }
