@@ -76,9 +76,8 @@ function flatten(obj: unknown, prefix = '', out: Record<string, string> = {}): R
   return out
 }
 
-function pick(flat: Record<string, string>, test: RegExp): string | undefined {
-  const key = Object.keys(flat).find((k) => test.test(k))
-  return key ? flat[key] : undefined
+function pickKey(flat: Record<string, string>, test: RegExp): string | undefined {
+  return Object.keys(flat).find((k) => test.test(k))
 }
 
 /** What produced a source: run engine, model file and hash, prompt version, label set version. */
@@ -105,11 +104,15 @@ export function sourceProvenance(db: Db, info: SourceInfo): SourceProvenance {
       prov = {}
     }
     p.engine = run.engine
-    p.modelHash = pick(prov, /(model|gguf).*(sha256|hash)|^(sha256|modelHash|modelSha256)$/i)
-    p.modelFile = pick(prov, /model.*(file|path|name)$/i)
-    p.promptVersion = pick(prov, /prompt.*(version|id|hash)$/i)
-    const skip = /^(labelSet|config)\./
-    for (const [k, v] of Object.entries(prov)) if (!skip.test(k)) p.details![k] = v
+    const hashKey = pickKey(prov, /(model|gguf).*(sha256|hash)|^(sha256|modelHash|modelSha256)$/i)
+    const fileKey = pickKey(prov, /model.*(file|path|name)$/i)
+    const promptKey = pickKey(prov, /prompt.*(version|id|hash)$/i)
+    p.modelHash = hashKey && prov[hashKey]
+    p.modelFile = fileKey && prov[fileKey]
+    p.promptVersion = promptKey && prov[promptKey]
+    // Everything else the run recorded, except what is shown above or elsewhere (label set, config).
+    const skip = /^(labelSet|config|engine)(\.|$)/
+    for (const [k, v] of Object.entries(prov)) if (!skip.test(k) && k !== hashKey && k !== fileKey && k !== promptKey) p.details![k] = v
     p.details!['Run status'] = run.status
     if (run.finished_at) p.details!['Finished'] = run.finished_at
   }
