@@ -23,6 +23,12 @@ export default tseslint.config(
     }
   },
   {
+    // CommonJS configuration files (electron-builder) are plain Node scripts.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
     files: ['src/common/**/*.ts'],
     rules: restrict(
       [...nodeBuiltins, 'electron', 'better-sqlite3', 'node-llama-cpp', 'react', 'react-dom', '**/node/**', '**/main/**', '**/renderer/**', '**/preload/**'],
