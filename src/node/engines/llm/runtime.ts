@@ -161,6 +161,8 @@ export class LlmRuntime {
       if (this.loaded && this.state === 'ready' && JSON.stringify(this.loaded.spec) === JSON.stringify(spec)) return this.loaded.info
       const started = Date.now()
       this.setState('loading', spec.modelPath)
+      // Disposed again if a later step fails, so that a failed load leaves nothing behind.
+      let partial: { model?: LlamaModel; context?: LlamaContext } = {}
       try {
         await this.unload()
         const llama = await this.getLlama(spec.gpu)
@@ -171,22 +173,18 @@ export class LlmRuntime {
           gpuLayers: spec.gpuLayers,
           onLoadProgress: (p) => onStatus(`Loading model ${Math.round(p * 100)}%`)
         })
+        partial = { model }
         const threads = spec.threads ?? Math.max(1, llama.cpuMathCores)
-        let context: LlamaContext
-        try {
-          context = await model.createContext({
-            contextSize: spec.contextSize,
-            sequences: spec.sequences,
-            threads,
-            ...(spec.batchSize ? { batchSize: spec.batchSize } : {}),
-            ...(spec.adapters.length
-              ? { lora: { adapters: spec.adapters.map((a) => ({ filePath: a.path, scale: a.scale })) } }
-              : {})
-          })
-        } catch (err) {
-          await model.dispose()
-          throw err
-        }
+        const context = await model.createContext({
+          contextSize: spec.contextSize,
+          sequences: spec.sequences,
+          threads,
+          ...(spec.batchSize ? { batchSize: spec.batchSize } : {}),
+          ...(spec.adapters.length
+            ? { lora: { adapters: spec.adapters.map((a) => ({ filePath: a.path, scale: a.scale })) } }
+            : {})
+        })
+        partial = { model, context }
         const sequences = Array.from({ length: spec.sequences }, () => context.getSequence())
         const labels = askedLabels(spec.labelSet)
         const grammar = await llama.createGrammarForJsonSchema(
@@ -224,6 +222,7 @@ export class LlmRuntime {
           }
         }
         this.loaded = loaded
+        partial = {}
         const a = this.promptTokens(loaded, 'a')
         const b = this.promptTokens(loaded, 'b')
         let common = 0
@@ -234,6 +233,8 @@ export class LlmRuntime {
         this.setState('ready')
         return loaded.info
       } catch (err) {
+        await partial.context?.dispose().catch(() => {})
+        await partial.model?.dispose().catch(() => {})
         this.error = (err as Error).message
         this.setState('failed', this.error)
         throw err
