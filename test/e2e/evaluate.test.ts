@@ -47,6 +47,11 @@ describe('Evaluate screen in Chromium', () => {
     await expect.poll(() => summary.textContent()).toContain('Effusion → Pleural Effusion (synonym)')
     await page.getByRole('button', { name: /Agreement \(Cohen/ }).click()
     await expect.poll(() => page.locator('section[aria-labelledby="eval-agree"]').textContent()).toContain('All labels (pooled)')
+    // Disagreements without a reference (labels named as in the second source): Effusion positive only in rules on R3, R4.
+    await page.getByTitle('List the reports of Effusion where only rules is positive').click()
+    await expect.poll(() => page.locator('#eval-agree-cases').textContent()).toContain('Effusion: positive only in rules (2 reports)')
+    const keys = await page.locator('section[aria-labelledby="eval-agree-cases"] button.link.mono').allTextContents()
+    expect(keys).toEqual(['R3', 'R4'])
 
     // Exports to a typed path (the harness has no save dialog).
     const out = tempDir('radlabel-e2e-out-')

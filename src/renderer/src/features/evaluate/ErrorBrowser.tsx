@@ -87,6 +87,10 @@ export function ErrorBrowser(props: {
   predName: string
   refName: string
   onClose(): void
+  /** Overrides the heading (e.g. for disagreements between two sources without a reference). */
+  title?: string
+  /** Id of the heading; two browsers (results and agreement) can be open at once. */
+  headingId?: string
 }): React.JSX.Element {
   const [offset, setOffset] = useState(0)
   const [open, setOpen] = useState<CaseItem | null>(null)
@@ -104,10 +108,10 @@ export function ErrorBrowser(props: {
   })
   const total = cases.data?.total ?? 0
   return (
-    <section className="card" aria-labelledby="eval-cases">
+    <section className="card" aria-labelledby={props.headingId ?? 'eval-cases'}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 id="eval-cases">
-          {OUTCOME_TITLES[target.outcome]} of {target.label} — {props.predName}
+        <h2 id={props.headingId ?? 'eval-cases'}>
+          {props.title ?? `${OUTCOME_TITLES[target.outcome]} of ${target.label} — ${props.predName}`}
           {cases.data ? <span className="muted"> ({total.toLocaleString()} reports)</span> : null}
         </h2>
         <button type="button" className="secondary small" onClick={props.onClose}>
