@@ -10,6 +10,7 @@ import { importReferenceLabels } from '../../src/node/import/labels'
 import { importFile } from '../../src/node/import/pipeline'
 import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams, type ImportJobResult } from '../../src/node/import/job'
 import { JobManager } from '../../src/node/jobs/jobManager'
+import { tempWorkspace } from '../support/workspace'
 
 const dir = mkdtempSync(join(tmpdir(), 'radlabel-pipeline-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -124,22 +125,6 @@ describe('import pipeline', () => {
     expect(new Set(keys)).toEqual(new Set(synthetic(1000).map(([id]) => id)))
   })
 
-  it('gives the same reports, issues and checkpoints when records are prepared in a worker thread', async () => {
-    const p = csv('worker.csv', [...synthetic(1500), ['', 'no id'], ['R3', 'changed text']])
-    const inline = await importFile(ws.db, { path: p }, { worker: false })
-    const rowsOf = () =>
-      ws.db.prepare('SELECT report_key, text, sections_json, source_location FROM reports ORDER BY id').raw().all()
-    const issuesOf = () => ws.db.prepare('SELECT kind, location, reason FROM import_issues ORDER BY id').raw().all()
-    const expected = { rows: rowsOf(), issues: issuesOf() }
-    ws.close()
-    ws = openWorkspace(':memory:')
-    const threaded = await importFile(ws.db, { path: p }, { worker: true })
-    expect(threaded.notes.join(' ')).not.toMatch(/no import worker/)
-    expect({ ...threaded, batchId: 0 }).toEqual({ ...inline, batchId: 0 })
-    expect({ rows: rowsOf(), issues: issuesOf() }).toEqual(expected)
-    expect(getBatch(ws.db, threaded.batchId!)).toMatchObject({ recordsDone: 1502, added: 1500, rejected: 1, conflicts: 1 })
-  })
-
   it('deletes a batch with its reports and issues, in chunks', async () => {
     const a = await importFile(ws.db, { path: csv('e1.csv', synthetic(30)) })
     const b = await importFile(ws.db, { path: csv('e2.csv', [...synthetic(10, 25), ['', 'x']]) })
@@ -184,6 +169,67 @@ describe('import job', () => {
     expect(count('SELECT count(*) FROM reports')).toBe(3000)
     expect(ws.db.prepare('SELECT count(*), min(status) FROM import_batches').raw().get()).toEqual([1, 'completed'])
     expect(seen.length).toBeGreaterThan(0)
+  })
+})
+
+describe('import in a worker thread', () => {
+  it('gives the same reports, issues and checkpoints as in-process, and cancels and resumes', async () => {
+    const p = csv('thread.csv', [...synthetic(3000), ['', 'no id'], ['R3', 'changed text']])
+    const runWith = async (thread: boolean) => {
+      const tw = tempWorkspace()
+      const before = process.env.RADLABEL_IMPORT_THREAD
+      process.env.RADLABEL_IMPORT_THREAD = thread ? '1' : '0'
+      try {
+        const jobs = new JobManager(tw)
+        jobs.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
+        const job = await jobs.wait(jobs.start(IMPORT_JOB_KIND, 'import', { files: [{ path: p }] } satisfies ImportJobParams).id)
+        const rows = tw.db.prepare('SELECT report_key, text, sections_json, source_location, batch_id FROM reports ORDER BY id').raw().all()
+        const issues = tw.db.prepare('SELECT kind, location, reason FROM import_issues ORDER BY id').raw().all()
+        const batch = tw.db.prepare('SELECT records_done, added, rejected, conflicts, status FROM import_batches').get()
+        return { job, rows, issues, batch }
+      } finally {
+        process.env.RADLABEL_IMPORT_THREAD = before
+        tw.cleanup()
+      }
+    }
+    const inline = await runWith(false)
+    const threaded = await runWith(true)
+    const result = threaded.job.result as ImportJobResult
+    expect(result.files[0].notes.join(' ')).not.toMatch(/worker unavailable/)
+    expect(result).toMatchObject({ added: 3000, rejected: 1, conflicts: 1 })
+    expect(threaded.rows).toEqual(inline.rows)
+    expect(threaded.issues).toEqual(inline.issues)
+    expect(threaded.batch).toEqual({ records_done: 3002, added: 3000, rejected: 1, conflicts: 1, status: 'completed' })
+    expect(inline.batch).toEqual(threaded.batch)
+    expect(threaded.job.progress.counters?.bytesTotal).toBeGreaterThan(0)
+  })
+
+  it('cancels a threaded import between chunks and resumes it', async () => {
+    const p = csv('thread-cancel.csv', synthetic(20000))
+    const tw = tempWorkspace()
+    try {
+      let jobs: JobManager | undefined = undefined
+      jobs = new JobManager(tw, (snap) => {
+        if (snap.status === 'running' && snap.progress.done > 0) jobs!.cancel(snap.id)
+      })
+      jobs.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
+      const started = jobs.start(IMPORT_JOB_KIND, 'import', { files: [{ path: p }] } satisfies ImportJobParams)
+      const stopped = await jobs.wait(started.id)
+      expect(stopped.status).toBe('cancelled')
+      const partial = tw.db.prepare('SELECT records_done, added, status FROM import_batches').get() as Record<string, unknown>
+      expect(partial.status).toBe('cancelled')
+      expect(partial.records_done).toBe(partial.added)
+      expect(tw.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(partial.added)
+      const quiet = new JobManager(tw)
+      quiet.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
+      quiet.resume(started.id)
+      const done = await quiet.wait(started.id)
+      expect(done.status).toBe('completed')
+      expect(tw.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(20000)
+      expect((done.result as ImportJobResult).duplicates).toBe(0)
+    } finally {
+      tw.cleanup()
+    }
   })
 })
 

@@ -6,7 +6,8 @@ import type { FieldMapping } from '../../common/import/mapping'
 import { matchingPreset } from '../store/repos/batches'
 import type { JobContext } from '../jobs/jobManager'
 import { yieldToEventLoop } from '../jobs/jobManager'
-import { fileSize, findResumableBatch, importFile, type SourceOptions } from './pipeline'
+import { fileSize, findResumableBatch, importFile, type ImportProgress, type SourceOptions } from './pipeline'
+import { importFileInWorker, WorkerUnavailable } from './worker-host'
 import { previewSource } from './read'
 import type { Db } from '../store/db'
 
@@ -83,35 +84,47 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     }
     const mapping = resumeBatchId === undefined ? await resolveMapping(db, f) : undefined
     const label = params.files.length > 1 ? `file ${i + 1}/${params.files.length}: ` : ''
-    let fileStart = Date.now()
-    const result = await importFile(
-      db,
-      { path, options, mapping, name: f.name, jobId: ctx.jobId, resumeBatchId },
-      {
-        signal: ctx.signal,
-        yieldFn: yieldToEventLoop,
-        onTransaction: params.onTransaction,
-        onProgress: (p) => {
-          const elapsed = (Date.now() - fileStart) / 1000
-          const rate = elapsed > 0 ? p.bytesDone / elapsed : 0
-          ctx.report({
-            done: recordsBefore + p.records,
-            total: null,
-            unit: 'records',
-            etaSeconds: rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : undefined,
-            message: `${label}${path.split(/[\\/]/).pop()} · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`,
-            counters: (lastCounters = {
-              ...p.counts,
-              bytesDone: p.bytesDone,
-              bytesTotal: p.bytesTotal,
-              file: i + 1,
-              files: params.files.length
-            })
+    const fileStart = Date.now()
+    const fileParams = { path, options, mapping, name: f.name, jobId: ctx.jobId, resumeBatchId }
+    const run = {
+      signal: ctx.signal,
+      onTransaction: params.onTransaction,
+      onProgress: (p: ImportProgress) => {
+        const elapsed = (Date.now() - fileStart) / 1000
+        const rate = elapsed > 0 ? p.bytesDone / elapsed : 0
+        ctx.report({
+          done: recordsBefore + p.records,
+          total: null,
+          unit: 'records',
+          etaSeconds: rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : undefined,
+          message: `${label}${path.split(/[\\/]/).pop()} · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`,
+          counters: (lastCounters = {
+            ...p.counts,
+            bytesDone: p.bytesDone,
+            bytesTotal: p.bytesTotal,
+            file: i + 1,
+            files: params.files.length
           })
-        }
+        })
       }
-    )
-    fileStart = Date.now()
+    }
+    let result: FileResult | undefined
+    let inProcessNote: string | undefined
+    // A file workspace is imported in a worker thread with its own connection: the main event loop stays
+    // free. In-memory workspaces (tests) and builds without the worker import in-process.
+    if (ctx.workspace.path !== ':memory:' && process.env.RADLABEL_IMPORT_THREAD !== '0') {
+      try {
+        result = await importFileInWorker(
+          { dbPath: ctx.workspace.path, nativeBinding: process.env.RADLABEL_SQLITE_BINDING, params: fileParams },
+          run
+        )
+      } catch (err) {
+        if (!(err instanceof WorkerUnavailable)) throw err
+        inProcessNote = `imported in the main thread (import worker unavailable: ${err.message})`
+      }
+    }
+    result ??= await importFile(db, fileParams, { ...run, yieldFn: yieldToEventLoop })
+    if (inProcessNote) result.notes.push(inProcessNote)
     recordsBefore += result.records
     results.push(result)
   }

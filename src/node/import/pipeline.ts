@@ -15,7 +15,6 @@ import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
 import { EXCERPT_CHARS, makePreparer, type Prepared } from './prepare'
 import { defaultMappingFor, openSource } from './read'
-import { preparedInWorker, WorkerUnavailable, type PreparedBatch } from './worker-host'
 import { ImportFileError, type ReadOptions, type TextEncoding } from './types'
 
 /** Reader options that must be the same on resume (stored with the batch). */
@@ -49,11 +48,6 @@ export interface ImportRunOptions {
   onProgress?: (p: ImportProgress) => void
   /** Reports per transaction (fixed); default: adapted so a transaction takes about 30 ms. */
   chunkSize?: number
-  /**
-   * Read and prepare in a worker thread, the main thread only writing. Default off: on the loaded 2-core
-   * build machine it was not faster (measured); env RADLABEL_IMPORT_WORKER=1 turns it on for files >= 4 MB.
-   */
-  worker?: boolean
   /** Each transaction's duration (ms) and size, for benchmarks. */
   onTransaction?: (ms: number, rows: number) => void
   /** Called between chunks so timers and IPC run (the JobManager's yieldToEventLoop). */
@@ -61,7 +55,6 @@ export interface ImportRunOptions {
 }
 
 const MAX_CHUNK = 1000
-const WORKER_MIN_BYTES = 4 * 1024 * 1024
 const TARGET_TX_MS = 30
 /** Commit early when a chunk holds this much text, whatever its record count (bounds memory). */
 const CHUNK_CHARS = 8 * 1024 * 1024
@@ -225,8 +218,7 @@ export async function importFile(
     : { ...zero }
   const now = nowIso()
 
-  // Mapping, hashing and JSON happen as records arrive (in a worker thread for large files, else between
-  // reads); the transaction only writes.
+  // Mapping, hashing and JSON happen as records arrive (between reads); the transaction only writes.
   const prepare = makePreparer(mapping, batchId, now)
   const writeChunk = db.transaction((rows: Prepared[], bytesDone: number) => {
     const c = { added: 0, duplicates: 0, conflicts: 0, rejected: 0 }
@@ -296,20 +288,8 @@ export async function importFile(
     await (run.yieldFn ?? defaultYield)()
   }
 
-  // Optionally read and prepare in a worker thread, so the main thread only writes.
-  const readOptions: ReadOptions = { ...options, skip: resumeRow?.records_done ?? 0 }
-  const useWorker = run.worker ?? (process.env.RADLABEL_IMPORT_WORKER === '1' && info.totalBytes >= WORKER_MIN_BYTES)
   const notes = [...info.notes]
-  const stream = async function* (): AsyncGenerator<PreparedBatch> {
-    if (useWorker) {
-      try {
-        yield* preparedInWorker({ path, readOptions, mapping, batchId, now })
-        return
-      } catch (err) {
-        if (!(err instanceof WorkerUnavailable)) throw err
-        notes.push(`read in the main thread (no import worker: ${err.message})`)
-      }
-    }
+  const stream = async function* (): AsyncGenerator<{ rows: Prepared[]; bytesRead: number }> {
     for await (const batch of source.batches()) yield { rows: batch.map(prepare), bytesRead: source.bytesRead() }
   }
 

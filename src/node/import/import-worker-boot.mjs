@@ -1,6 +1,6 @@
 // Starts the import worker from TypeScript sources (CLI through tsx, tests): registers tsx in this thread
-// first. The built app runs the bundled worker (out/main/importWorker.js) instead.
+// first. A built app runs the bundled worker entry instead (see worker-host.ts).
 import { register } from 'tsx/esm/api'
 
 register()
-await import('./prepare-worker.ts')
+await import('./import-worker.ts')
