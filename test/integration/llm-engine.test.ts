@@ -118,6 +118,17 @@ describe('llm engine on the tiny model', () => {
     await expect(llmEngine.open({ ...base, model: lora }, labelSet)).rejects.toThrow(/is a LoRA adapter, not a base model/)
   })
 
+  it('reports why an asked-for GPU backend was not used', async () => {
+    const session = await llmEngine.open({ ...base, gpu: 'cuda', gpuLayers: 0, isolation: 'in-process' }, labelSet)
+    try {
+      const runtime = session.provenance.runtime as { gpu: string | false; gpuNote?: string }
+      if (runtime.gpu === 'cuda') return // a machine with CUDA: nothing fell back
+      expect(runtime.gpuNote).toMatch(/^cuda is not (usable here|available on this platform)/)
+    } finally {
+      await session.close()
+    }
+  })
+
   it('answers both tasks schema-valid or with a per-report error', async () => {
     const session = await llmEngine.open({ ...base, isolation: 'in-process', task: 'both', maxTokens: 200 }, labelSet)
     try {

@@ -143,10 +143,15 @@ export class LlmRuntime {
     } else {
       try {
         llama = await lib.getLlama({ ...base, gpu: GPU_TYPE[choice] })
+        if (llama.gpu !== GPU_TYPE[choice]) note = `${choice} is not available on this platform; running on ${llama.gpu || 'the CPU'}`
       } catch (err) {
-        note = `${choice} is not usable here (${(err as Error).message.split('\n')[0]}); fell back to ${''}`
+        const e = err as Error
+        const why =
+          e.name === 'NoBinaryFoundError' || /NoBinaryFound/.test(e.message)
+            ? `its llama.cpp binary cannot run on this system (no ${choice} driver or runtime found)`
+            : e.message.split('\n')[0]
         llama = await lib.getLlama({ ...base, gpu: 'auto' })
-        note += llama.gpu === false ? 'CPU' : String(llama.gpu)
+        note = `${choice} is not usable here: ${why}; fell back to ${llama.gpu || 'the CPU'}`
       }
     }
     this.llama = llama
