@@ -108,6 +108,7 @@ export function reviewReport(db: Db, input: Input): ReviewReport {
       : undefined
   return {
     setId: set?.id ?? null,
+    mode: set?.mode ?? null,
     role: set ? input.role : null,
     reportId: report.id,
     reportKey: report.report_key,

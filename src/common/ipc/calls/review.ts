@@ -102,6 +102,8 @@ export interface ReviewLabel {
 
 export interface ReviewReport {
   setId: number | null
+  /** The set's mode (null outside a set): blinded sets show no predictions. */
+  mode: ReviewMode | null
   role: DecisionRole | null
   reportId: number
   reportKey: string

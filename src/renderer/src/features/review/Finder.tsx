@@ -107,7 +107,7 @@ export function Finder({ initialSetId }: { initialSetId: number | null }): React
             ))}
           </select>
         </label>
-        <label>
+        <label className="inline">
           <input type="checkbox" checked={filters.disagreement} onChange={(e) => update({ disagreement: e.target.checked })} /> Readers disagree
         </label>
       </form>

@@ -47,10 +47,10 @@ export function ReportText({ report, focusLabelId }: { report: ReviewReport; foc
             </mark>
           ))}
         </div>
-      ) : report.setId ? (
+      ) : report.mode === 'blinded' ? (
         <div className="small muted">Blinded: no predictions are shown.</div>
       ) : (
-        <div className="small muted">No labeler or reference source covers this report yet.</div>
+        <div className="small muted">No labeler or reference source labels this report.</div>
       )}
       {report.sections.length > 1 ? (
         <div className="small muted">Sections: {report.sections.map((s) => s.name).join(' · ')}</div>

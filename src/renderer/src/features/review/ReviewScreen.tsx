@@ -285,8 +285,10 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
         <div className="stack">
           <ReportText report={report} focusLabelId={report.labels[cursor]?.labelId ?? null} />
           {editable ? (
-            <label className="stack small">
-              Comment (<kbd>c</kbd>)
+            <label className="small">
+              <span>
+                Comment (<kbd>c</kbd>)
+              </span>
               <textarea
                 ref={commentRef}
                 rows={2}

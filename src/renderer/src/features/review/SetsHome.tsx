@@ -216,20 +216,20 @@ function NewSetForm({ reviewer, onCreated }: { reviewer: Reviewer; onCreated(s: 
       <div className="row">
         <fieldset className="row">
           <legend>Mode</legend>
-          <label>
+          <label className="inline">
             <input type="radio" name="mode" checked={mode === 'blinded'} onChange={() => setMode('blinded')} /> Blinded (no predictions shown)
           </label>
-          <label>
+          <label className="inline">
             <input type="radio" name="mode" checked={mode === 'assisted'} onChange={() => setMode('assisted')} /> Assisted (pre-filled)
           </label>
         </fieldset>
         {mode === 'assisted' ? sourceSelect('Pre-fill from', assist, setAssist) : null}
         <fieldset className="row">
           <legend>Readers per report</legend>
-          <label>
+          <label className="inline">
             <input type="radio" name="readers" checked={readers === 1} onChange={() => setReaders(1)} /> One
           </label>
-          <label>
+          <label className="inline">
             <input type="radio" name="readers" checked={readers === 2} onChange={() => setReaders(2)} /> Two (double reading, adjudication)
           </label>
         </fieldset>
