@@ -260,4 +260,63 @@ describe('review screen in Chromium', () => {
     await page.goto(`${harness.url}/#/review`)
     await expect.poll(() => page.getByRole('table', { name: 'Review sets' }).textContent()).toContain('review: e2e set')
   })
+
+  it('creates an assisted set from the form, Enter accepts the pre-filled labels; the finder opens any report with every source', async () => {
+    let ids!: { sourceA: number; sourceB: number; reportIds: number[] }
+    app = await openApp({
+      seed: (ws) => {
+        ids = seedSynthetic(ws.db, 60, 21)
+        createReviewer(ws.db, 'Dr Form', 'radiologist')
+      },
+      hash: '/review'
+    })
+    const { page, workspace, harness } = app
+    const db = workspace.db
+    await chooseReviewer(page, 'Dr Form')
+    const form = page.getByRole('form', { name: 'New review set' })
+    await form.getByLabel('Name').fill('A vs B')
+    await form.getByLabel('Sampling').selectOption('disagreement')
+    await form.getByLabel('Size').fill('8')
+    await form.getByLabel('Seed').fill('3')
+    await form.getByLabel('Compare source').selectOption(String(ids.sourceA))
+    await form.getByLabel('with source').selectOption(String(ids.sourceB))
+    await form.getByLabel('Assisted (pre-filled)').check()
+    await form.getByLabel('Pre-fill from').selectOption(String(ids.sourceA))
+    await form.getByRole('button', { name: 'Create review set' }).click()
+    await waitForPosition(page, 1, 8)
+    const set = db.prepare("SELECT id, mode, assist_source_id, sampling_json FROM review_sets WHERE name = 'A vs B'").get() as {
+      id: number
+      mode: string
+      assist_source_id: number
+      sampling_json: string
+    }
+    expect(set).toMatchObject({ mode: 'assisted', assist_source_id: ids.sourceA })
+    expect(JSON.parse(set.sampling_json)).toMatchObject({ strategy: 'disagreement', size: 8, seed: 3, compareSourceIds: [ids.sourceA, ids.sourceB] })
+    // assisted: the legend names the sources, Enter takes source A's states for every undecided label
+    await expect.poll(() => page.getByLabel('Legend').textContent()).toContain('synthetic A')
+    const first = setItems(db, set.id)[0]
+    await page.keyboard.press('Enter')
+    await waitForPosition(page, 2, 8)
+    await waitSaved(page)
+    const fromA = Object.fromEntries(
+      (db
+        .prepare('SELECT l.name, sl.state FROM source_labels sl JOIN labels l ON l.id = sl.label_id WHERE sl.source_id = ? AND sl.report_id = ?')
+        .all(ids.sourceA, first) as { name: string; state: string }[]).map((r) => [r.name, r.state])
+    )
+    expect(Object.keys(fromA).length).toBeGreaterThan(0)
+    const got = decisionsOf(db, set.id, first, 'Dr Form')
+    for (const [name, state] of Object.entries(fromA)) expect(got[name]).toBe(state)
+    expect(Object.values(got).filter((v) => v !== 'not_mentioned')).toHaveLength(Object.values(fromA).filter((v) => v !== 'not_mentioned').length)
+
+    // the finder: search, then open a report outside any set (as the Evaluate page links)
+    await page.goto(`${harness.url}/#/review?view=find`)
+    await page.getByLabel('Search text or id').fill('SYN-000007')
+    await expect.poll(() => page.getByRole('region', { name: 'Matching reports' }).getByRole('status').textContent()).toBe('1 report(s)')
+    await page.getByRole('button', { name: /SYN-000007/ }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Review · report')
+    await expect.poll(() => page.getByLabel('Report text').textContent()).toContain('FINDINGS:')
+    const legend = await page.getByLabel('Legend').count()
+    const labelled = db.prepare('SELECT count(*) FROM source_labels WHERE report_id = ?').pluck().get(ids.reportIds[6]) as number
+    expect(legend).toBe(labelled > 0 ? 1 : 0)
+  })
 })
