@@ -6,7 +6,7 @@
 // Prints medians over --runs repetitions. Reports are synthetic (written here), CheXpert-14 classification.
 // Run: npx tsx scripts/bench/llm.ts [--dim 512] [--layers 4] [--reports 8] [--runs 3] [--threads 1]
 //      [--sequences 4] [--max-tokens 256] [--model existing.gguf]
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -65,8 +65,36 @@ const labelSet = { ...CHEXPERT14, version: 1 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** A way to label the reports once; returns completion tokens per second of that pass. */
-type Pass = () => Promise<number>
+/** One pass over the reports: completion tokens, wall seconds and CPU seconds (all processes doing the work). */
+interface PassResult {
+  tokens: number
+  wall: number
+  cpu: number
+}
+type Pass = () => Promise<PassResult>
+
+/** CPU seconds (user + system, all threads) of this process and, when given, of the engine host. */
+function cpuSeconds(hostPid?: number): number {
+  const own = process.cpuUsage()
+  let host = 0
+  if (hostPid) {
+    try {
+      // /proc/PID/stat fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${hostPid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      host = (Number(fields[11]) + Number(fields[12])) / 100
+    } catch {
+      host = NaN // not Linux: CPU time of the host is unknown
+    }
+  }
+  return (own.user + own.system) / 1e6 + host
+}
+
+async function timed(hostPid: number | undefined, work: () => Promise<number>): Promise<PassResult> {
+  const cpu0 = cpuSeconds(hostPid)
+  const t0 = performance.now()
+  const tokens = await work()
+  return { tokens, wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(hostPid) - cpu0 }
+}
 
 /** The same prompts through node-llama-cpp directly: one sequence, sequential, prefix re-used naturally. */
 async function bareLoop(): Promise<{ pass: Pass; close(): Promise<void> }> {
@@ -83,17 +111,17 @@ async function bareLoop(): Promise<{ pass: Pass; close(): Promise<void> }> {
     ...rendered.examples.map((t) => (t.role === 'user' ? { type: 'user' as const, text: t.text } : { type: 'model' as const, response: [t.text] }))
   ]
   return {
-    pass: async () => {
+    pass: () =>
+      timed(undefined, async () => {
       let tokens = 0
-      const t0 = performance.now()
       for (const r of reports) {
         const prompt = wrapper
           .generateContextState({ chatHistory: [...history, { type: 'user', text: rendered.userPrefix + r.text }, { type: 'model', response: [] }] })
           .contextText.tokenize(model.tokenizer)
         await completion.generateCompletion(prompt, { grammar, maxTokens: MAX_TOKENS, temperature: 0, onToken: (t) => (tokens += t.length) })
       }
-      return tokens / ((performance.now() - t0) / 1000)
-    },
+      return tokens
+      }),
     close: async () => {
       await context.dispose()
       await model.dispose()
@@ -109,13 +137,12 @@ async function pipeline(extra: Record<string, unknown>): Promise<{ pass: Pass; c
     labelSet
   )) as LlmSession
   return {
-    pass: async () => {
-      const before = (await session.stats()).completionTokens
-      const t0 = performance.now()
-      await session.label(reports, new AbortController().signal)
-      const seconds = (performance.now() - t0) / 1000
-      return ((await session.stats()).completionTokens - before) / seconds
-    },
+    pass: () =>
+      timed(session.hostPid, async () => {
+        const before = (await session.stats()).completionTokens
+        await session.label(reports, new AbortController().signal)
+        return (await session.stats()).completionTokens - before
+      }),
     close: () => session.close()
   }
 }
@@ -131,22 +158,30 @@ const configs: Array<[string, () => Promise<{ pass: Pass; close(): Promise<void>
   [`pipeline, host process, ${SEQUENCES} seq`, () => pipeline({ sequences: SEQUENCES })],
   ['pipeline, 1 seq, no prefix re-use', () => pipeline({ reusePrefix: false })]
 ]
-const opened = []
-for (const [name, open] of configs) opened.push({ name, ...(await open()), rates: [] as number[] })
+const opened: Array<{ name: string; pass: Pass; close(): Promise<void>; wall: number[]; cpu: number[] }> = []
+for (const [name, open] of configs) opened.push({ name, ...(await open()), wall: [] as number[], cpu: [] as number[] })
 for (let round = 0; round <= RUNS; round++) {
   for (const c of opened) {
-    const rate = await c.pass()
-    if (round > 0) c.rates.push(rate) // round 0 warms up (and evaluates each sequence's prefix once)
+    const r = await c.pass()
+    // round 0 warms up (and evaluates each sequence's shared prefix once)
+    if (round > 0) {
+      c.wall.push(r.tokens / r.wall)
+      c.cpu.push(r.tokens / r.cpu)
+    }
   }
-  if (round > 0) console.log(`round ${round}: ${opened.map((c) => fmt(c.rates.at(-1)!)).join(' / ')} tok/s`)
+  if (round > 0) console.log(`round ${round}: ${opened.map((c) => `${fmt(c.wall.at(-1)!)} (${fmt(c.cpu.at(-1)!)}/cpu-s)`).join(' | ')}`)
 }
 for (const c of opened) await c.close()
-const [bare, proc, inproc, parallel, noReuse] = opened.map((c) => median(c.rates)) as [number, number, number, number, number]
-console.log('')
-console.log(`${opened[0]!.name.padEnd(36)} ${fmt(bare)} tok/s (median)`)
-console.log(`${opened[1]!.name.padEnd(36)} ${fmt(proc)} tok/s   overhead vs bare ${fmt((1 - proc / bare) * 100)}%`)
-console.log(`${opened[2]!.name.padEnd(36)} ${fmt(inproc)} tok/s   overhead vs bare ${fmt((1 - inproc / bare) * 100)}%`)
-console.log(`${opened[3]!.name.padEnd(36)} ${fmt(parallel)} tok/s   gain from parallel sequences x${(parallel / proc).toFixed(2)}`)
-console.log(`${opened[4]!.name.padEnd(36)} ${fmt(noReuse)} tok/s   gain from prefix re-use x${(proc / noReuse).toFixed(2)}`)
+const wall = opened.map((c) => median(c.wall))
+const cpu = opened.map((c) => median(c.cpu))
+console.log('\nmedians: tokens per wall second, and tokens per CPU second (robust to other load on the machine)')
+const line = (i: number, note: string): void =>
+  console.log(`${opened[i]!.name.padEnd(36)} ${fmt(wall[i]!).padStart(7)} tok/s  ${fmt(cpu[i]!).padStart(7)} tok/cpu-s   ${note}`)
+const pct = (a: number, b: number): string => `${fmt((1 - a / b) * 100)}%`
+line(0, '')
+line(1, `overhead vs bare: wall ${pct(wall[1]!, wall[0]!)}, cpu ${pct(cpu[1]!, cpu[0]!)}`)
+line(2, `overhead vs bare: wall ${pct(wall[2]!, wall[0]!)}, cpu ${pct(cpu[2]!, cpu[0]!)}`)
+line(3, `parallel sequences vs 1: wall x${(wall[3]! / wall[1]!).toFixed(2)}, cpu x${(cpu[3]! / cpu[1]!).toFixed(2)}`)
+line(4, `prefix re-use gain (1 seq with vs without): wall x${(wall[1]! / wall[4]!).toFixed(2)}, cpu x${(cpu[1]! / cpu[4]!).toFixed(2)}`)
 
 rmSync(dir, { recursive: true, force: true })

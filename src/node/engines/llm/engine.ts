@@ -10,7 +10,8 @@ import type { Engine, EngineReport, EngineResult, EngineSession, VersionedLabelS
 import { HostClient, forkHost, type HostSpawner } from './client'
 import { adaptersOf, llmConfigSchema, type LlmConfig } from './config'
 import { BUILTIN_TEMPLATES, askedLabels, promptTemplateSchema, type PromptTemplate } from './prompts'
-import { LlmRuntime, type LabelItem, type LoadInfo, type LoadSpec, type RuntimeStats } from './runtime'
+// runtime.ts loads node-llama-cpp (seconds): only the in-process backend needs it, so it is imported lazily.
+import type { LabelItem, LlmRuntime, LoadInfo, LoadSpec, RuntimeStats } from './runtime'
 
 /** What a session talks to: the host process, or the runtime itself when isolation is 'in-process'. */
 interface Backend {
@@ -18,21 +19,25 @@ interface Backend {
   label(batch: LabelItem[], signal?: AbortSignal): Promise<EngineResult[]>
   stats(): Promise<RuntimeStats>
   close(): Promise<void>
+  /** The engine host's process id (undefined in-process). */
+  pid?: number
 }
 
 function inProcessBackend(onStatus: (s: string) => void): Backend {
-  const runtime = new LlmRuntime()
+  let runtime: LlmRuntime | undefined
+  const started = async (): Promise<LlmRuntime> => (runtime ??= new (await import('./runtime')).LlmRuntime())
   return {
-    load: (spec) => runtime.load(spec, onStatus),
-    label: (batch, signal) => runtime.label(batch, signal),
-    stats: async () => ({ ...runtime.stats }),
-    close: () => runtime.dispose()
+    load: async (spec) => (await started()).load(spec, onStatus),
+    label: async (batch, signal) => (await started()).label(batch, signal),
+    stats: async () => ({ ...(await started()).stats }),
+    close: async () => runtime?.dispose()
   }
 }
 
 function processBackend(spawn: HostSpawner, onStatus: (s: string) => void): Backend {
   const client = new HostClient(spawn, onStatus)
   return {
+    pid: client.pid,
     load: (spec) => client.load(spec),
     label: (batch, signal) => client.label(batch, signal),
     stats: () => client.stats(),
@@ -219,6 +224,7 @@ export const llmEngine: Engine = {
     let labelMs = 0
     const session: LlmSession = {
       provenance,
+      hostPid: backend.pid,
       stats: () => backend.stats(),
       async label(batch: EngineReport[], signal: AbortSignal): Promise<EngineResult[]> {
         if (closed) throw new AppError('engine_failed', 'The LLM engine session is closed.')
@@ -249,5 +255,7 @@ export const llmEngine: Engine = {
 /** The llm engine's session also reports token counters (for progress and benchmarks). */
 export interface LlmSession extends EngineSession {
   stats(): Promise<RuntimeStats>
+  /** Process id of the engine host; undefined when the engine runs in-process. */
+  hostPid?: number
 }
 
