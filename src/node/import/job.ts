@@ -113,14 +113,31 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     // A file workspace is imported in a worker thread with its own connection: the main event loop stays
     // free. In-memory workspaces (tests) and builds without the worker import in-process.
     if (ctx.workspace.path !== ':memory:' && process.env.RADLABEL_IMPORT_THREAD !== '0') {
+      // The worker's connection checkpoints the WAL it fills; the main connection must not inherit that
+      // work on its next small write (a checkpoint there would block the event loop).
+      const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number
+      db.pragma('wal_autocheckpoint = 0')
       try {
+        // Progress is written to the jobs table by the main connection, which waits while the worker holds
+        // the write lock: report at most once a second to keep those waits rare.
+        let lastReport = 0
         result = await importFileInWorker(
           { dbPath: ctx.workspace.path, nativeBinding: process.env.RADLABEL_SQLITE_BINDING, params: fileParams },
-          run
+          {
+            ...run,
+            onProgress: (p) => {
+              const now = Date.now()
+              if (now - lastReport < 1000) return
+              lastReport = now
+              run.onProgress(p)
+            }
+          }
         )
       } catch (err) {
         if (!(err instanceof WorkerUnavailable)) throw err
         inProcessNote = `imported in the main thread (import worker unavailable: ${err.message})`
+      } finally {
+        db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`)
       }
     }
     result ??= await importFile(db, fileParams, { ...run, yieldFn: yieldToEventLoop })

@@ -48,6 +48,8 @@ export interface ImportRunOptions {
   onProgress?: (p: ImportProgress) => void
   /** Reports per transaction (fixed); default: adapted so a transaction takes about 30 ms. */
   chunkSize?: number
+  /** Aim for transactions of about this many ms (default 30). */
+  targetTxMs?: number
   /** Each transaction's duration (ms) and size, for benchmarks. */
   onTransaction?: (ms: number, rows: number) => void
   /** Called between chunks so timers and IPC run (the JobManager's yieldToEventLoop). */
@@ -270,7 +272,7 @@ export async function importFile(
       // Smoothed rows-per-ms; grow at most 1.5x per step so one fast chunk cannot cause a long one.
       const rate = pending.length / Math.max(ms, 0.5)
       rowsPerMs = rowsPerMs === 0 ? rate : rowsPerMs * 0.7 + rate * 0.3
-      chunkSize = Math.max(50, Math.min(MAX_CHUNK, Math.round(chunkSize * 1.5), Math.round(rowsPerMs * TARGET_TX_MS)))
+      chunkSize = Math.max(50, Math.min(MAX_CHUNK, Math.round(chunkSize * 1.5), Math.round(rowsPerMs * (run.targetTxMs ?? TARGET_TX_MS))))
     }
     totals.added += c.added
     totals.duplicates += c.duplicates
