@@ -12,7 +12,9 @@ export default defineConfig({
         // The LLM engine host runs in its own utility process, so a native crash cannot take the app down.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          'llm-host': resolve(__dirname, 'src/node/engines/llm/host-entry.ts')
+          'llm-host': resolve(__dirname, 'src/node/engines/llm/host-entry.ts'),
+          // Import runs each file in a worker thread (src/node/import/worker-host.ts looks for this file).
+          importWorker: resolve(__dirname, 'src/node/import/import-worker.ts')
         },
         // The CLI renders PDFs through playwright-core (a dev tool); the app uses webContents.printToPDF.
         external: ['playwright-core'],

@@ -93,6 +93,8 @@ async function start(): Promise<void> {
   let nativeBinding: string
   try {
     nativeBinding = electronSqliteBinding()
+    // Worker threads that open the workspace themselves (import) need the same Electron-ABI binding.
+    process.env.RADLABEL_SQLITE_BINDING ??= nativeBinding
   } catch (err) {
     dialog.showErrorBox('RadLabel cannot start', (err as Error).message)
     app.exit(1)
