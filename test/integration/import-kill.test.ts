@@ -25,7 +25,11 @@ it('survives SIGKILL mid-import: consistent database, and a re-run completes wit
   writeFileSync(file, s)
   const db = join(dir, 'ws.db')
 
-  const child = spawn(process.execPath, [BIN, 'import', file, '--db', db, '--json'], { stdio: 'ignore' })
+  // The import runs in its worker thread (as large files do in the app): SIGKILL takes both down mid-write.
+  const child = spawn(process.execPath, [BIN, 'import', file, '--db', db, '--json'], {
+    stdio: 'ignore',
+    env: { ...process.env, RADLABEL_IMPORT_THREAD: '1' }
+  })
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   // Kill as soon as some chunks are committed and the import is not finished.
   let killedAt = -1

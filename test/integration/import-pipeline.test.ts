@@ -30,6 +30,11 @@ function csv(name: string, rows: Array<[string, string]>, extra = ''): string {
 const synthetic = (n: number, from = 0): Array<[string, string]> =>
   Array.from({ length: n }, (_, i) => [`R${from + i}`, `FINDINGS: Report ${from + i}, heart normal.\nIMPRESSION: No acute disease ${from + i}.`])
 
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name]
+  else process.env[name] = value
+}
+
 const count = (sql: string, ...args: unknown[]) => ws.db.prepare(sql).pluck().get(...args) as number
 
 describe('import pipeline', () => {
@@ -188,7 +193,7 @@ describe('import in a worker thread', () => {
         const batch = tw.db.prepare('SELECT records_done, added, rejected, conflicts, status FROM import_batches').get()
         return { job, rows, issues, batch }
       } finally {
-        process.env.RADLABEL_IMPORT_THREAD = before
+        restoreEnv('RADLABEL_IMPORT_THREAD', before)
         tw.cleanup()
       }
     }
@@ -207,6 +212,8 @@ describe('import in a worker thread', () => {
   it('cancels a threaded import between chunks and resumes it', async () => {
     const p = csv('thread-cancel.csv', synthetic(20000))
     const tw = tempWorkspace()
+    const before = process.env.RADLABEL_IMPORT_THREAD
+    process.env.RADLABEL_IMPORT_THREAD = '1'
     try {
       let jobs: JobManager | undefined = undefined
       jobs = new JobManager(tw, (snap) => {
@@ -227,7 +234,9 @@ describe('import in a worker thread', () => {
       expect(done.status).toBe('completed')
       expect(tw.db.prepare('SELECT count(*) FROM reports').pluck().get()).toBe(20000)
       expect((done.result as ImportJobResult).duplicates).toBe(0)
+      expect((done.result as ImportJobResult).files[0].notes.join(' ')).not.toMatch(/worker unavailable/)
     } finally {
+      restoreEnv('RADLABEL_IMPORT_THREAD', before)
       tw.cleanup()
     }
   })

@@ -12,6 +12,8 @@ import { previewSource } from './read'
 import type { Db } from '../store/db'
 
 export const IMPORT_JOB_KIND = 'import'
+/** Files from this size on are imported in a worker thread (RADLABEL_IMPORT_THREAD=1: always, =0: never). */
+export const THREAD_MIN_BYTES = 4 * 1024 * 1024
 
 export interface ImportJobFile {
   path: string
@@ -111,8 +113,12 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     let result: FileResult | undefined
     let inProcessNote: string | undefined
     // A file workspace is imported in a worker thread with its own connection: the main event loop stays
-    // free. In-memory workspaces (tests) and builds without the worker import in-process.
-    if (ctx.workspace.path !== ':memory:' && process.env.RADLABEL_IMPORT_THREAD !== '0') {
+    // free. Small files, in-memory workspaces (tests) and builds without the worker import in-process.
+    const threadEnv = process.env.RADLABEL_IMPORT_THREAD
+    const size = await fileSize(path)
+    // Small files are quick either way (and skip the worker's start-up); folders can be large.
+    const threaded = threadEnv === '1' || (threadEnv !== '0' && (size === undefined || size >= THREAD_MIN_BYTES))
+    if (ctx.workspace.path !== ':memory:' && threaded) {
       // The worker's connection checkpoints the WAL it fills; the main connection must not inherit that
       // work on its next small write (a checkpoint there would block the event loop).
       const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number
