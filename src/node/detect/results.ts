@@ -3,7 +3,7 @@
 import { AppError } from '../../common/errors'
 import type { DetectReportResult, DetectResultsPage, DetectResultRow } from '../../common/ipc/calls/detect'
 import type { Evidence, LabelState, Section } from '../../common/types'
-import { getRun } from '../engines/run'
+import { getRun, scopeClause } from '../engines/run'
 import type { Db } from '../store/db'
 import { getLabelSet } from '../store/repos/labelSets'
 import { labelsOfReport } from '../store/repos/sources'
@@ -20,25 +20,11 @@ export interface ResultsQuery {
   status?: 'done' | 'failed' | 'pending'
 }
 
-function scopeSql(scope: { batchIds?: number[]; reportIds?: number[] }): { sql: string; args: number[] } {
-  const parts: string[] = []
-  const args: number[] = []
-  if (scope.batchIds?.length) {
-    parts.push(`r.batch_id IN (${scope.batchIds.map(() => '?').join(',')})`)
-    args.push(...scope.batchIds)
-  }
-  if (scope.reportIds?.length) {
-    parts.push(`r.id IN (${scope.reportIds.map(() => '?').join(',')})`)
-    args.push(...scope.reportIds)
-  }
-  return { sql: parts.length ? parts.join(' AND ') : '1', args }
-}
-
 export function runResults(db: Db, q: ResultsQuery): DetectResultsPage {
   const run = getRun(db, q.sourceId)
   const labelSet = getLabelSet(db, run.labelSetId)
   const labels = labelSet.labels
-  const scope = scopeSql(run.scope)
+  const scope = scopeClause(run.scope)
   const where = [scope.sql]
   const args: unknown[] = [...scope.args]
   if (q.search) {

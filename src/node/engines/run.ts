@@ -1,6 +1,7 @@
 // The generic run driver: turns an engine into a resumable, cancellable job over a workspace.
 // Per-report results are committed chunk by chunk, so a crash loses at most the chunk in flight.
 import { AppError } from '../../common/errors'
+import type { DetectRun } from '../../common/ipc/calls/detect'
 import { formatZodError } from '../../common/ipc/validation'
 import type { JobContext } from '../jobs/jobManager'
 import { yieldToEventLoop } from '../jobs/jobManager'
@@ -13,10 +14,7 @@ import { APP_VERSION } from '../version'
 import { getEngine } from './registry'
 import type { EngineReport, EngineResult } from './types'
 
-export interface RunScope {
-  batchIds?: number[]
-  reportIds?: number[]
-}
+export type RunScope = DetectRun['scope']
 
 export interface CreateRunInput {
   engine: string
@@ -27,29 +25,8 @@ export interface CreateRunInput {
   actor?: string
 }
 
-export interface RunInfo {
-  sourceId: number
-  name: string
-  engine: string
-  labelSetId: number
-  labelSetSlug: string
-  labelSetVersion: number
-  status: string
-  config: Record<string, unknown>
-  provenance: Record<string, unknown>
-  scope: RunScope
-  reportsTotal: number
-  reportsDone: number
-  reportsFailed: number
-  promptTokens: number
-  completionTokens: number
-  wallMs: number
-  error: string | null
-  jobId: number | null
-  createdAt: string
-  startedAt: string | null
-  finishedAt: string | null
-}
+/** A run as the UI and CLI see it (declared with the IPC contract). */
+export type RunInfo = DetectRun
 
 export interface RunJobParams {
   sourceId: number
@@ -58,7 +35,8 @@ export interface RunJobParams {
 
 export const RUN_JOB_KIND = 'detect'
 
-function scopeClause(scope: RunScope): { sql: string; args: number[] } {
+/** SQL restricting `reports r` to a run's scope. */
+export function scopeClause(scope: RunScope): { sql: string; args: number[] } {
   const parts: string[] = []
   const args: number[] = []
   if (scope.batchIds?.length) {
