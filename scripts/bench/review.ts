@@ -25,6 +25,21 @@ function stats(xs: number[]): string {
   return `median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms (n=${s.length})`
 }
 
+/** Longest time the event loop went without running a 1 ms timer, until the returned stop() is called. */
+function blockMonitor(): () => number {
+  let last = performance.now()
+  let max = 0
+  const timer = setInterval(() => {
+    const now = performance.now()
+    max = Math.max(max, now - last)
+    last = now
+  }, 1)
+  return () => {
+    clearInterval(timer)
+    return Math.max(max, performance.now() - last)
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'radlabel-bench-review-'))
   try {
@@ -44,11 +59,15 @@ async function main(): Promise<void> {
     const t = performance.now()
     const syn = seedSynthetic(db, N, 17)
     console.log(`workspace: ${N.toLocaleString()} synthetic reports + 2 sources seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    // checkpoint the seeding's write-ahead log now, so its one-off cost is not charged to the first set
+    db.pragma('wal_checkpoint(TRUNCATE)')
     const reviewer = await call<{ id: number }>('review.reviewers.create', { name: 'Bench Reader' })
 
     const sizes = { random: 0, stratified: 0, disagreement: 0 }
+    const blocked = { random: 0, stratified: 0, disagreement: 0 }
     const setIds: Record<string, number> = {}
     for (const strategy of ['random', 'stratified', 'disagreement'] as const) {
+      const stop = blockMonitor()
       const r = await timed<{ id: number }>('review.sets.create', {
         name: `bench ${strategy}`,
         sampling: { strategy, size: 1000, seed: 5, stratifySourceId: syn.sourceA, compareSourceIds: [syn.sourceA, syn.sourceB] },
@@ -56,9 +75,13 @@ async function main(): Promise<void> {
         assistSourceId: syn.sourceA,
         readersPerReport: 1
       })
+      blocked[strategy] = stop()
       sizes[strategy] = r.ms
       setIds[strategy] = r.value.id
     }
+    console.log(
+      `longest event-loop block while creating it: random ${blocked.random.toFixed(0)} ms, stratified ${blocked.stratified.toFixed(0)} ms, disagreements first ${blocked.disagreement.toFixed(0)} ms (pauses between chunks of 20,000 label rows)`
+    )
     console.log(
       `create a 1,000-report set from ${N.toLocaleString()}: random ${sizes.random.toFixed(0)} ms, stratified ${sizes.stratified.toFixed(0)} ms, disagreements first ${sizes.disagreement.toFixed(0)} ms`
     )

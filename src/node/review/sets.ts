@@ -43,35 +43,46 @@ export function candidateIds(db: Db, s: Sampling): number[] {
     .all(...args) as number[]
 }
 
+const CHUNK = 20_000
+
+/** A source by id, without counting its reports (findSource's count scans a whole run); else findSource's clear error. */
+function requireSource(db: Db, id: number): { id: number; name: string } {
+  return (db.prepare('SELECT id, name FROM sources WHERE id = ?').get(id) as { id: number; name: string } | undefined) ?? findSource(db, id)
+}
+
 /** Report id -> label name -> state, for every label a source asserts (not_mentioned left out). */
-function assertedLabels(db: Db, sourceId: number): Map<number, Map<string, string>> {
+function* assertedLabels(db: Db, sourceId: number, onlyPositive = false): Generator<void, Map<number, Map<string, string>>, void> {
   const names = new Map(
     (db.prepare('SELECT l.id, l.name FROM labels l JOIN sources s ON s.label_set_id = l.label_set_id WHERE s.id = ?').raw().all(sourceId) as [
       number,
       string
     ][]).map(([id, name]) => [id, name])
   )
-  const out = new Map<number, Map<string, string>>()
-  const rows = db
-    .prepare('SELECT report_id, label_id, state FROM source_labels WHERE source_id = ? ORDER BY report_id')
+  const stmt = db
+    .prepare(
+      `SELECT report_id, label_id, state FROM source_labels WHERE source_id = ? AND (report_id, label_id) > (?, ?)
+       ${onlyPositive ? "AND state = 'positive'" : ''} ORDER BY report_id, label_id LIMIT ${CHUNK}`
+    )
     .raw()
-    .iterate(sourceId) as Iterable<[number, number, string]>
-  let current: Map<string, string> | undefined
-  let currentId = -1
-  for (const [id, labelId, state] of rows) {
-    if (id !== currentId) {
-      current = new Map()
-      out.set(id, current)
-      currentId = id
+  const out = new Map<number, Map<string, string>>()
+  let last: [number, number] = [-1, -1]
+  for (;;) {
+    const rows = stmt.all(sourceId, ...last) as [number, number, string][]
+    for (const [id, labelId, state] of rows) {
+      let m = out.get(id)
+      // a report the source covers has an entry even when it asserts nothing
+      if (!m) out.set(id, (m = new Map()))
+      if (onlyPositive ? state === 'positive' : state !== 'not_mentioned') m.set(names.get(labelId) ?? String(labelId), state)
     }
-    // a report the source covers has an entry even when it asserts nothing
-    if (state !== 'not_mentioned') current!.set(names.get(labelId) ?? String(labelId), state)
+    if (rows.length < CHUNK) return out
+    const end = rows[rows.length - 1]
+    last = [end[0], end[1]]
+    yield
   }
-  return out
 }
 
-/** The sampled report ids in review order. */
-export function sampleReports(db: Db, s: Sampling): number[] {
+/** The sampled report ids in review order, in steps (see `sampleReports` and `sampleReportsAsync`). */
+function* sampleSteps(db: Db, s: Sampling): Generator<void, number[], void> {
   const ids = candidateIds(db, s)
   if (ids.length === 0) {
     throw new AppError(
@@ -89,19 +100,9 @@ export function sampleReports(db: Db, s: Sampling): number[] {
       if (!s.stratifySourceId) {
         throw new AppError('invalid_input', 'Stratified sampling needs a source whose predicted labels form the strata.', 'Choose a labeler run (stratifySourceId).')
       }
-      findSource(db, s.stratifySourceId)
+      const labels = yield* assertedLabels(db, requireSource(db, s.stratifySourceId).id, true)
       const positives = new Map<number, string[]>()
-      const rows = db
-        .prepare(
-          `SELECT sl.report_id AS id, l.name FROM source_labels sl JOIN labels l ON l.id = sl.label_id
-           WHERE sl.source_id = ? AND sl.state = 'positive'`
-        )
-        .iterate(s.stratifySourceId) as Iterable<{ id: number; name: string }>
-      for (const r of rows) {
-        let list = positives.get(r.id)
-        if (!list) positives.set(r.id, (list = []))
-        list.push(r.name)
-      }
+      for (const [id, m] of labels) if (m.size) positives.set(id, [...m.keys()])
       return sampleStratified(strataOf(positives, ids), s.size, s.seed)
     }
     case 'disagreement': {
@@ -109,7 +110,8 @@ export function sampleReports(db: Db, s: Sampling): number[] {
       if (!pair || pair[0] === pair[1]) {
         throw new AppError('invalid_input', 'Disagreement sampling needs two different sources to compare.', 'Choose two sources, e.g. the rules run and an LLM run.')
       }
-      const [a, b] = pair.map((id) => assertedLabels(db, findSource(db, id).id))
+      const a = yield* assertedLabels(db, requireSource(db, pair[0]).id)
+      const b = yield* assertedLabels(db, requireSource(db, pair[1]).id)
       const differing: { id: number; labels: number }[] = []
       for (const [id, la] of a) {
         const lb = b.get(id)
@@ -124,6 +126,25 @@ export function sampleReports(db: Db, s: Sampling): number[] {
       const diffIds = new Set(diff.map((d) => d.id))
       return sampleDisagreementsFirst(diff, ids.filter((id) => !diffIds.has(id)), s.size, s.seed)
     }
+  }
+}
+
+/** The sampled report ids in review order, in one go (CLI, tests). */
+export function sampleReports(db: Db, s: Sampling): number[] {
+  const steps = sampleSteps(db, s)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+/** The same sample, pausing between chunks of reads so the main process keeps answering. */
+export async function sampleReportsAsync(db: Db, s: Sampling, pause: () => Promise<void>): Promise<number[]> {
+  const steps = sampleSteps(db, s)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+    await pause()
   }
 }
 
@@ -157,17 +178,36 @@ export function getSetRow(db: Db, ref: number | string): SetRow {
   return row
 }
 
+/** Creates a set, sampling in one go (CLI, tests, seeding). */
 export function createReviewSet(db: Db, input: NewReviewSet): ReviewSetSummary {
-  const labelSet = findLabelSet(db, input.labelSet)
+  checkNewSet(db, input)
+  return insertReviewSet(db, input, sampleReports(db, input.sampling))
+}
+
+/** Creates a set, sampling with pauses (the app's handler: large workspaces take a few seconds). */
+export async function createReviewSetAsync(db: Db, input: NewReviewSet, pause: () => Promise<void>): Promise<ReviewSetSummary> {
+  checkNewSet(db, input)
+  const ids = await sampleReportsAsync(db, input.sampling, pause)
+  checkNewSet(db, input) // the name may have been taken while sampling
+  return insertReviewSet(db, input, ids)
+}
+
+function checkNewSet(db: Db, input: NewReviewSet): void {
+  findLabelSet(db, input.labelSet)
   if (db.prepare('SELECT 1 FROM review_sets WHERE name = ?').get(input.name.trim())) {
     throw new AppError('conflict', `A review set named "${input.name.trim()}" already exists.`, 'Choose another name.')
   }
   if (input.mode === 'assisted' && !input.assistSourceId) {
     throw new AppError('invalid_input', 'Assisted mode needs a source to pre-fill the labels from.', 'Choose a labeler run, or use blinded mode.')
   }
-  const assist = input.assistSourceId ? findSource(db, input.assistSourceId) : null
+  if (input.assistSourceId) requireSource(db, input.assistSourceId)
+  if (input.reviewerId) getReviewer(db, input.reviewerId)
+}
+
+function insertReviewSet(db: Db, input: NewReviewSet, ids: number[]): ReviewSetSummary {
+  const labelSet = findLabelSet(db, input.labelSet)
+  const assist = input.assistSourceId ? requireSource(db, input.assistSourceId) : null
   const actor = input.reviewerId ? getReviewer(db, input.reviewerId).name : 'user'
-  const ids = sampleReports(db, input.sampling)
   return db.transaction(() => {
     const name = input.name.trim()
     const curatedId = createSource(db, {

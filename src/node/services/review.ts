@@ -5,7 +5,8 @@ import { exportCuratedCsv } from '../review/export'
 import { findReports } from '../review/find'
 import { reviewQueue } from '../review/queue'
 import { reviewReport } from '../review/report-view'
-import { createReviewSet, getReviewSet, listReviewSets } from '../review/sets'
+import { yieldToEventLoop } from '../jobs/jobManager'
+import { createReviewSetAsync, getReviewSet, listReviewSets } from '../review/sets'
 import { createReviewer, listReviewers } from '../store/repos/reviewers'
 import { handlers } from './handler'
 
@@ -13,7 +14,7 @@ export const reviewHandlers = handlers({
   'review.reviewers.list': (_input, ctx) => listReviewers(ctx.workspace.db),
   'review.reviewers.create': (input, ctx) => createReviewer(ctx.workspace.db, input.name, input.role),
   'review.sets.list': (_input, ctx) => listReviewSets(ctx.workspace.db),
-  'review.sets.create': (input, ctx) => createReviewSet(ctx.workspace.db, input),
+  'review.sets.create': (input, ctx) => createReviewSetAsync(ctx.workspace.db, input, yieldToEventLoop),
   'review.sets.get': (input, ctx) => getReviewSet(ctx.workspace.db, input.setId),
   'review.queue': (input, ctx) => reviewQueue(ctx.workspace.db, input.setId, input.reviewerId, input.role),
   'review.report': (input, ctx) => reviewReport(ctx.workspace.db, input),
