@@ -216,6 +216,13 @@ describe('review screen in Chromium', () => {
 
     // agreement: Cardiomegaly agrees everywhere, Edema never
     await chooseReviewer(page, 'Chief C')
+    // a third reader is refused on a report that has its two readers; the screen shows what is saved
+    await page.goto(`${harness.url}/#/review?set=${s.setId}&report=${items[0]}`)
+    await expect.poll(() => page.locator('li[data-label]').count()).toBe(names.length)
+    await page.keyboard.press('p')
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already has 2 reader/)
+    await expect.poll(() => page.locator('li[data-label="No Finding"]').getAttribute('data-state')).toBe('')
+    expect(decisionsOf(db, s.setId, items[0], 'Chief C')).toEqual({})
     await page.goto(`${harness.url}/#/review?set=${s.setId}&view=agreement`)
     const table = page.getByRole('table', { name: 'Agreement per label' })
     const row = (label: string) => table.locator('tr', { hasText: label }).first().textContent()

@@ -49,14 +49,23 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
   const chain = useRef<Promise<void>>(Promise.resolve())
   const editable = setId !== null && reviewer !== null
 
-  /** Runs calls one after another, in the order the reviewer made them. */
-  const enqueue = useCallback((fn: () => Promise<unknown>): Promise<void> => {
+  const [reloadTick, setReloadTick] = useState(0)
+
+  /**
+   * Runs calls one after another, in the order the reviewer made them. When a change is refused, the
+   * report is read again so the screen shows what is really saved.
+   */
+  const enqueue = useCallback((fn: () => Promise<unknown>, change = false): Promise<void> => {
     setPending((p) => p + 1)
     const next = chain.current
       .then(async () => {
         await fn()
+        if (change) setError(undefined)
       })
-      .catch((err: Error) => setError(err))
+      .catch((err: Error) => {
+        setError(err)
+        if (change) setReloadTick((t) => t + 1)
+      })
       .finally(() => setPending((p) => p - 1))
     chain.current = next
     return next
@@ -92,13 +101,18 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
     setFinished(false)
     void enqueue(async () => {
       const r = await call('review.report', { reportId, setId: setId ?? undefined, reviewerId: reviewer?.id, role })
-      setReport(r)
+      setReport((old) => {
+        // a reload after a refused change keeps the cursor where it was
+        if (old?.reportId !== r.reportId) {
+          const firstOpen = role === 'adjudicator' ? r.labels.findIndex((l) => l.disagreement) : 0
+          setCursor(Math.max(0, firstOpen))
+          setError(undefined)
+        }
+        return r
+      })
       setComment(r.comment ?? '')
-      setError(undefined)
-      const firstOpen = role === 'adjudicator' ? r.labels.findIndex((l) => l.disagreement) : 0
-      setCursor(Math.max(0, firstOpen))
     })
-  }, [enqueue, reportId, setId, reviewer, role])
+  }, [enqueue, reportId, setId, reviewer, role, reloadTick])
 
   const goTo = useCallback(
     (id: number) => navigate('/review', { set: setId ?? undefined, report: id, as: role === 'adjudicator' ? 'adjudicator' : undefined }),
@@ -116,7 +130,7 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
       }
       setUndo((u) => [...u.slice(-199), { reportId: report.reportId, labelId: label.labelId, label: label.name, previous: label.decision }])
       setReport({ ...report, labels: report.labels.map((l, i) => (i === index ? { ...l, decision: state } : l)) })
-      void enqueue(() => call('review.decide', { setId, reportId: report.reportId, labelId: label.labelId, reviewerId: reviewer.id, role, state }))
+      void enqueue(() => call('review.decide', { setId, reportId: report.reportId, labelId: label.labelId, reviewerId: reviewer.id, role, state }), true)
       void loadRecent()
       if (advance) setCursor(nextCursor(report, index, 1, role))
     },
@@ -127,7 +141,7 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
     const last = undo[undo.length - 1]
     if (!last || !reviewer || !setId) return
     setUndo(undo.slice(0, -1))
-    void enqueue(() => call('review.decide', { setId, reportId: last.reportId, labelId: last.labelId, reviewerId: reviewer.id, role, state: last.previous }))
+    void enqueue(() => call('review.decide', { setId, reportId: last.reportId, labelId: last.labelId, reviewerId: reviewer.id, role, state: last.previous }), true)
     void loadRecent()
     if (report && last.reportId === report.reportId) {
       const index = report.labels.findIndex((l) => l.labelId === last.labelId)
@@ -150,7 +164,10 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
     if (!editable || !report || !reviewer || !setId) return
     const current = report.reportId
     void enqueue(async () => {
-      await call('review.complete', { setId, reportId: current, reviewerId: reviewer.id, role })
+      await call('review.complete', { setId, reportId: current, reviewerId: reviewer.id, role }).catch((err: Error) => {
+        setReloadTick((t) => t + 1)
+        throw err
+      })
       const q = await call('review.queue', { setId, reviewerId: reviewer.id, role })
       setQueue(q)
       const i = q.items.findIndex((it) => it.reportId === current)
