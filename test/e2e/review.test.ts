@@ -301,6 +301,9 @@ describe('review screen in Chromium', () => {
     expect(JSON.parse(set.sampling_json)).toMatchObject({ strategy: 'disagreement', size: 8, seed: 3, compareSourceIds: [ids.sourceA, ids.sourceB] })
     // assisted: the legend names the sources, Enter takes source A's states for every undecided label
     await expect.poll(() => page.getByLabel('Legend').textContent()).toContain('synthetic A')
+    // both sources cite the same words here: one mark in A's colour, underlined in B's, both named in its title
+    const shared = page.locator('mark.hl-1.also-hl-2').first()
+    await expect.poll(() => shared.getAttribute('title')).toMatch(/synthetic A: .*\nsynthetic B: /)
     const first = setItems(db, set.id)[0]
     await page.keyboard.press('Enter')
     await waitForPosition(page, 2, 8)

@@ -11,12 +11,25 @@ export function ReportText({ report, focusLabelId }: { report: ReviewReport; foc
       spans.push({ start: s.headerStart, end: s.headerStart + s.header.length, text: s.header, cls: 'section-head', rule: `${s.name} section` })
     }
   }
+  // the same words cited by several sources: one mark in the first source's colour, underlined in the others'
+  const bySpan = new Map<string, Evidence & { cls: string }>()
   for (const h of report.highlights) {
     for (const l of h.labels) {
       if (l.state === 'not_mentioned' && l.labelId !== focusLabelId) continue
       const name = report.labels.find((x) => x.labelId === l.labelId)?.name ?? ''
       for (const e of l.evidence) {
-        spans.push({ ...e, cls: `hl hl-${h.colour}${l.labelId === focusLabelId ? ' focus' : ''}`, rule: `${h.name}: ${name} ${l.state}${e.rule ? ` (${e.rule})` : ''}` })
+        const why = `${h.name}: ${name} ${l.state}${e.rule ? ` (${e.rule})` : ''}`
+        const key = `${e.start}:${e.end}`
+        const seen = bySpan.get(key)
+        if (!seen) {
+          const span = { ...e, cls: `hl hl-${h.colour}${l.labelId === focusLabelId ? ' focus' : ''}`, rule: why }
+          bySpan.set(key, span)
+          spans.push(span)
+        } else {
+          if (!seen.cls.includes(`hl-${h.colour}`)) seen.cls += ` also-hl-${h.colour}`
+          if (l.labelId === focusLabelId && !seen.cls.includes('focus')) seen.cls += ' focus'
+          seen.rule = `${seen.rule}\n${why}`
+        }
       }
     }
   }
