@@ -9,9 +9,6 @@ export function BatchList({ batches, onChanged }: { batches: BatchInfo[]; onChan
   const [open, setOpen] = useState<number | null>(null)
   const [error, setError] = useState<Error>()
   const [note, setNote] = useState<string>()
-  if (batches.length === 0) {
-    return <EmptyState title="No imports yet">Import a file above; each file becomes a batch you can inspect or delete.</EmptyState>
-  }
   const act = (p: Promise<unknown>, done?: (v: unknown) => void) => {
     setError(undefined)
     setNote(undefined)
@@ -24,6 +21,9 @@ export function BatchList({ batches, onChanged }: { batches: BatchInfo[]; onChan
     <div className="stack">
       {error ? <ErrorBanner error={error} /> : null}
       {note ? <p className="small ok">{note}</p> : null}
+      {batches.length === 0 ? (
+        <EmptyState title="No imports yet">Import a file above; each file becomes a batch you can inspect or delete.</EmptyState>
+      ) : (
       <table className="data" aria-label="Import batches">
         <thead>
           <tr>
@@ -62,6 +62,7 @@ export function BatchList({ batches, onChanged }: { batches: BatchInfo[]; onChan
           ))}
         </tbody>
       </table>
+      )}
     </div>
   )
 }
