@@ -24,44 +24,44 @@ export function BatchList({ batches, onChanged }: { batches: BatchInfo[]; onChan
       {batches.length === 0 ? (
         <EmptyState title="No imports yet">Import a file above; each file becomes a batch you can inspect or delete.</EmptyState>
       ) : (
-      <table className="data" aria-label="Import batches">
-        <thead>
-          <tr>
-            <th>Batch</th>
-            <th>Format</th>
-            <th>Status</th>
-            <th className="num">Records</th>
-            <th className="num">Added</th>
-            <th className="num">Duplicates</th>
-            <th className="num">Conflicts</th>
-            <th className="num">Rejected</th>
-            <th className="num">Reports now</th>
-            <th>Imported</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {batches.map((b) => (
-            <BatchRow
-              key={b.id}
-              b={b}
-              open={open === b.id}
-              onToggle={() => setOpen(open === b.id ? null : b.id)}
-              onSave={() =>
-                act(call('import.saveIssues', { batchId: b.id }), (r) => {
-                  const v = r as { path: string; count: number } | null
-                  if (v) setNote(`${v.count} rows written to ${v.path}`)
-                })
-              }
-              onResume={() => act(call('import.resumeBatch', { id: b.id }))}
-              onDelete={() => {
-                if (window.confirm(`Delete batch ${b.id} (${b.name}) and its ${b.reportCount} reports, with their labels?`))
-                  act(call('import.deleteBatch', { id: b.id }), (r) => setNote(`Deleted ${(r as { reports: number }).reports} reports.`))
-              }}
-            />
-          ))}
-        </tbody>
-      </table>
+        <table className="data" aria-label="Import batches">
+          <thead>
+            <tr>
+              <th>Batch</th>
+              <th>Format</th>
+              <th>Status</th>
+              <th className="num">Records</th>
+              <th className="num">Added</th>
+              <th className="num">Duplicates</th>
+              <th className="num">Conflicts</th>
+              <th className="num">Rejected</th>
+              <th className="num">Reports now</th>
+              <th>Imported</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {batches.map((b) => (
+              <BatchRow
+                key={b.id}
+                b={b}
+                open={open === b.id}
+                onToggle={() => setOpen(open === b.id ? null : b.id)}
+                onSave={() =>
+                  act(call('import.saveIssues', { batchId: b.id }), (r) => {
+                    const v = r as { path: string; count: number } | null
+                    if (v) setNote(`${v.count} rows written to ${v.path}`)
+                  })
+                }
+                onResume={() => act(call('import.resumeBatch', { id: b.id }))}
+                onDelete={() => {
+                  if (window.confirm(`Delete batch ${b.id} (${b.name}) and its ${b.reportCount} reports, with their labels?`))
+                    act(call('import.deleteBatch', { id: b.id }), (r) => setNote(`Deleted ${(r as { reports: number }).reports} reports.`))
+                }}
+              />
+            ))}
+          </tbody>
+        </table>
       )}
     </div>
   )
