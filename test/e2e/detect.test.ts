@@ -1,19 +1,11 @@
 // The Detect page in Chromium against the real handlers: run the rules engine, follow it, open a
 // report and see the evidence and deciding rule; create a custom label set (a new version on edit).
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seedDemo } from '../../src/node/demo/seed'
-import { closeBrowser, openApp, type AppUnderTest } from './support/app'
+import { appPerTest, type AppUnderTest } from './support/app'
 
 let app: AppUnderTest | undefined
-afterEach(async () => {
-  if (app) {
-    expect(app.consoleErrors).toEqual([])
-    expect(app.externalRequests).toEqual([])
-    await app.close()
-  }
-  app = undefined
-})
-afterAll(closeBrowser)
+const openApp = appPerTest()
 
 describe('Detect page', () => {
   it('says what to do when there are no reports', async () => {

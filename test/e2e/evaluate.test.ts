@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seedEvalWorkspace } from '../support/eval-workspace'
 import { tempDir } from '../support/workspace'
-import { closeBrowser, openApp, type AppUnderTest } from './support/app'
+import { appPerTest, type AppUnderTest } from './support/app'
 
 let app: AppUnderTest | undefined
-afterEach(async () => {
-  if (app) {
-    expect(app.consoleErrors).toEqual([])
-    expect(app.externalRequests).toEqual([])
-    await app.close()
-  }
-  app = undefined
-})
-afterAll(closeBrowser)
+const openApp = appPerTest()
 
 describe('Evaluate screen in Chromium', () => {
   it('evaluates, compares, opens the error browser and exports', async () => {

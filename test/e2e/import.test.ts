@@ -3,21 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { closeBrowser, openApp, type AppUnderTest } from './support/app'
+import { afterAll, describe, expect, it } from 'vitest'
+import { appPerTest, type AppUnderTest } from './support/app'
 
 const dir = mkdtempSync(join(tmpdir(), 'radlabel-e2e-import-'))
 let app: AppUnderTest | undefined
-afterEach(async () => {
-  if (app) {
-    expect(app.consoleErrors).toEqual([])
-    expect(app.externalRequests).toEqual([])
-    await app.close()
-  }
-  app = undefined
-})
+const openApp = appPerTest()
 afterAll(async () => {
-  await closeBrowser()
   rmSync(dir, { recursive: true, force: true })
 })
 

@@ -1,23 +1,15 @@
 // The review screen in Chromium against the real handlers: keyboard-only labelling, reload safety,
 // double reading with adjudication. Every check of what was saved reads the database itself.
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createReviewSet } from '../../src/node/review/sets'
 import { seedSynthetic } from '../../src/node/review/synthetic'
 import type { Db } from '../../src/node/store/db'
 import { createReviewer } from '../../src/node/store/repos/reviewers'
-import { closeBrowser, openApp, type AppUnderTest } from './support/app'
+import { appPerTest, type AppUnderTest } from './support/app'
 
 let app: AppUnderTest | undefined
-afterEach(async () => {
-  if (app) {
-    expect(app.consoleErrors).toEqual([])
-    expect(app.externalRequests).toEqual([])
-    await app.close()
-  }
-  app = undefined
-})
-afterAll(closeBrowser)
+const openApp = appPerTest()
 
 interface Seeded {
   setId: number

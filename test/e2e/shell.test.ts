@@ -1,18 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seedDemo } from '../../src/node/demo/seed'
-import { closeBrowser, openApp, type AppUnderTest } from './support/app'
+import { appPerTest, type AppUnderTest } from './support/app'
 
 let app: AppUnderTest | undefined
-afterEach(async () => {
-  if (app) {
-    // Every E2E test ends by checking that the page logged no error and nothing left loopback.
-    expect(app.consoleErrors).toEqual([])
-    expect(app.externalRequests).toEqual([])
-    await app.close()
-  }
-  app = undefined
-})
-afterAll(closeBrowser)
+const openApp = appPerTest()
 
 describe('app shell in Chromium', () => {
   it('shows the navigation, every page, and the disclaimer', async () => {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, afterEach, expect } from 'vitest'
 import { startHarness, type Harness } from '../../../src/node/harness/server'
 import type { Workspace } from '../../../src/node/store/db'
 import { tempDir } from '../../support/workspace'
@@ -79,4 +80,25 @@ export async function openApp(options: { seed?: (ws: Workspace) => void; hash?: 
       dir.cleanup()
     }
   }
+}
+
+/**
+ * For one test file: returns `open(options)`, and after each test checks that the page logged no error
+ * and sent nothing beyond loopback, then closes it; the browser closes after the file.
+ */
+export function appPerTest(): (options?: Parameters<typeof openApp>[0]) => Promise<AppUnderTest> {
+  let current: AppUnderTest | undefined
+  afterEach(async () => {
+    const app = current
+    current = undefined
+    if (!app) return
+    try {
+      expect(app.consoleErrors).toEqual([])
+      expect(app.externalRequests).toEqual([])
+    } finally {
+      await app.close()
+    }
+  })
+  afterAll(closeBrowser)
+  return async (options) => (current = await openApp(options))
 }
