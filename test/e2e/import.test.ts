@@ -69,4 +69,17 @@ describe('import wizard', () => {
     await page.getByRole('button', { name: 'Read file' }).click()
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('PDF document, not a report file')
   })
+
+  it('explains that dropped files need their paths typed when the page cannot see paths (browser)', async () => {
+    app = await openApp({ hash: '/import' })
+    const { page } = app
+    await page.getByRole('region', { name: 'Import reports' }).dispatchEvent('drop', {
+      dataTransfer: await page.evaluateHandle(() => {
+        const dt = new DataTransfer()
+        dt.items.add(new File(['FINDINGS: clear.'], 'reports.csv', { type: 'text/csv' }))
+        return dt
+      })
+    })
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('type or paste their paths')
+  })
 })

@@ -6,6 +6,8 @@ import type { CallInput, CallName, CallOutcome, CallResult, EventName, Events } 
 export interface RadlabelBridge {
   calls: Record<string, (input: unknown) => Promise<CallOutcome<unknown>>>
   onEvent(listener: (event: string, payload: unknown) => void): () => void
+  /** Electron only: the file system path of a file dropped on the window. */
+  pathForFile?(file: File): string
 }
 
 declare global {
@@ -60,6 +62,12 @@ export async function call<N extends CallName>(name: N, input: CallInput<N>): Pr
   const outcome = await fn(input)
   if (!outcome.ok) throw new ApiError(outcome.error)
   return outcome.value as CallResult<N>
+}
+
+/** Paths of dropped files, where the app can know them (the desktop app; a plain browser hides them). */
+export function droppedPaths(files: FileList): string[] | null {
+  if (!bridge.pathForFile) return null
+  return [...files].map((f) => bridge.pathForFile!(f)).filter(Boolean)
 }
 
 export function onEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {

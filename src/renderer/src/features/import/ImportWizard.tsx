@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import type { FileResult, Preview, MappingPreset } from '../../../../common/import/dto'
 import { TEXT_ENCODINGS } from '../../../../common/import/dto'
 import { IMPORT_FORMATS, validateMapping, type FieldMapping } from '../../../../common/import/mapping'
-import { call } from '../../app/api'
+import { call, droppedPaths } from '../../app/api'
 import { useJob } from '../../app/hooks'
 import { ErrorBanner, Loading } from '../../ui/states'
 import { ProgressBar } from '../../ui/ProgressBar'
@@ -154,8 +154,23 @@ export function ImportWizard({ onFinished }: { onFinished(): void }): React.JSX.
   }
 
   return (
-    <section className="card stack" aria-label="Import reports">
+    <section
+      className="card stack"
+      aria-label="Import reports"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault()
+        const dropped = droppedPaths(e.dataTransfer.files)
+        if (dropped === null) {
+          setError(new Error('Dropped files cannot be read here: type or paste their paths instead.'))
+        } else if (dropped.length) {
+          setPathsText([...paths, ...dropped].join('\n'))
+          setPreview(undefined)
+        }
+      }}
+    >
       <h2>1. Choose the files</h2>
+      <p className="small muted">Drop report files or folders here, choose them, or type their paths.</p>
       <div className="row">
         <button className="secondary" onClick={() => void choose(false)}>
           Choose files…
