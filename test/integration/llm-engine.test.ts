@@ -75,7 +75,7 @@ describe('llm engine on the tiny model', () => {
 
       // Cancel stops the host mid-batch; the session stays usable afterwards.
       const controller = new AbortController()
-      const many = Array.from({ length: 12 }, (_, i) => ({ ...reports[i % reports.length]!, id: 200 + i }))
+      const many = Array.from({ length: 40 }, (_, i) => ({ ...reports[i % reports.length]!, id: 200 + i }))
       const pending = session.label(many, controller.signal)
       setTimeout(() => controller.abort('cancel'), 200)
       await expect(pending).rejects.toThrow(/cancelled/)
@@ -150,12 +150,12 @@ describe('llm engine on the tiny model', () => {
     let channel: HostChannel | undefined
     setHostSpawner(() => (channel = forkHost()))
     const session = await llmEngine.open({ ...base, maxTokens: 400 }, labelSet)
-    const many = Array.from({ length: 12 }, (_, i) => ({ ...reports[i % reports.length]!, id: 100 + i }))
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...reports[i % reports.length]!, id: 100 + i }))
     const pending = session.label(many, new AbortController().signal)
     await new Promise((r) => setTimeout(r, 300))
     expect(channel!.pid).not.toBe(process.pid)
     channel!.kill()
-    await expect(pending).rejects.toThrow(/LLM engine process was killed \(SIGKILL\) while labelling reports 100–111/)
+    await expect(pending).rejects.toThrow(/LLM engine process was killed \(SIGKILL\) while labelling reports 100–139/)
     await session.close()
     setHostSpawner(forkHost)
     const again = await llmEngine.open({ ...base, isolation: 'in-process' }, labelSet)
