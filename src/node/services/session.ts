@@ -3,6 +3,7 @@
 import type { Events, EventName } from '../../common/ipc/contract'
 import { loadEngines } from '../engines/all'
 import { JobManager } from '../jobs/jobManager'
+import { primeHashCache } from '../models/registry'
 import { registerJobKinds } from '../jobs/kinds'
 import { openWorkspace, type OpenOptions, type Workspace } from '../store/db'
 import { prepareWorkspace } from '../store/prepare'
@@ -27,6 +28,8 @@ export async function createSession(options: SessionOptions): Promise<AppSession
   const emit = options.emit ?? (() => {})
   let workspace: Workspace = openWorkspace(options.dbPath, options.openOptions)
   prepareWorkspace(workspace)
+  // Registered models whose file is unchanged are not hashed again by each run (multi-GB files).
+  await primeHashCache(workspace.db)
   const jobs = new JobManager(workspace, (job) => emit('job.updated', job))
   registerJobKinds(jobs)
 
@@ -40,6 +43,7 @@ export async function createSession(options: SessionOptions): Promise<AppSession
     switchWorkspace(path: string) {
       const next = openWorkspace(path, options.openOptions)
       prepareWorkspace(next)
+      void primeHashCache(next.db)
       workspace.close()
       workspace = next
       jobs.setWorkspace(next)
