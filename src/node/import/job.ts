@@ -1,6 +1,7 @@
 // The import as a job: files in order, progress (records, bytes, ETA) and cancel through the JobManager.
 // Resuming the job (after cancel, pause or a crash) continues each file's batch from its checkpoint.
 import { resolve } from 'node:path'
+import { formatBytes } from '../../common/format'
 import type { FileResult, ImportCounts } from '../../common/import/dto'
 import type { FieldMapping } from '../../common/import/mapping'
 import { matchingPreset } from '../store/repos/batches'
@@ -171,9 +172,3 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
   return out
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`
-  return `${(n / 1024 ** 3).toFixed(2)} GB`
-}

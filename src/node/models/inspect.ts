@@ -3,6 +3,7 @@
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { AppError } from '../../common/errors'
+import { formatBytes } from '../../common/format'
 import type { GgufHeaderInfo } from '../../common/ipc/calls/models'
 
 export type { GgufHeaderInfo }
@@ -115,14 +116,3 @@ export async function inspectGguf(path: string): Promise<GgufHeaderInfo> {
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let v = n / 1024
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
-}

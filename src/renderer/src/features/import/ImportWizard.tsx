@@ -1,6 +1,7 @@
 // The import wizard: choose files -> detected format and options -> mapping with live preview ->
 // progress with cancel -> summary (added / duplicates / conflicts / rejected, error file).
 import { useEffect, useState } from 'react'
+import { formatBytes } from '../../../../common/format'
 import type { FileResult, Preview, MappingPreset } from '../../../../common/import/dto'
 import { TEXT_ENCODINGS } from '../../../../common/import/dto'
 import { IMPORT_FORMATS, validateMapping, type FieldMapping } from '../../../../common/import/mapping'
@@ -29,12 +30,6 @@ function toSourceOptions(o: Options) {
   }
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`
-  return `${(n / 1024 ** 3).toFixed(2)} GB`
-}
 
 interface JobResult {
   added: number

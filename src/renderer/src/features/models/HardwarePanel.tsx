@@ -2,7 +2,7 @@
 import { useState } from 'react'
 import { useCall } from '../../app/hooks'
 import { ErrorBanner, Loading } from '../../ui/states'
-import { formatBytes } from './format'
+import { formatBytes } from '../../../../common/format'
 
 export function HardwarePanel(): React.JSX.Element {
   const [refresh, setRefresh] = useState(false)

@@ -8,7 +8,7 @@ import { ProgressBar } from '../../ui/ProgressBar'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
 import { HardwarePanel } from './HardwarePanel'
 import { TemplatesPanel } from './TemplatesPanel'
-import { formatBytes, formatParams } from './format'
+import { formatBytes, formatParams } from '../../../../common/format'
 
 function AddModelForm({ onAdded }: { onAdded(): void }): React.JSX.Element {
   const [path, setPath] = useState('')

@@ -1,4 +1,6 @@
-// Number formats of the models page.
+// Number formats shared by messages (main, CLI) and the screens.
+
+/** 1536 -> "1.5 KiB", 8_000_000_000 -> "7.5 GiB". */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
   const units = ['KiB', 'MiB', 'GiB', 'TiB']
@@ -11,6 +13,7 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
 }
 
+/** Parameter counts: 8_030_000_000 -> "8.0 B". */
 export function formatParams(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)} B`
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`
