@@ -65,7 +65,6 @@ CREATE TABLE reports (
   created_at TEXT NOT NULL
 );
 CREATE INDEX reports_batch ON reports(batch_id);
-CREATE INDEX reports_hash ON reports(content_hash);
 
 -- Records an import did not add: rejected records, conflicts (same id, other text), duplicates.
 CREATE TABLE import_issues (
