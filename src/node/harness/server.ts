@@ -68,7 +68,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       return
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname.startsWith('/api/') && !sameOrigin(req)) {
+      // Another site open in the same browser must not drive the handlers (no CORS is ever granted).
+      res.writeHead(403).end('forbidden')
+      return
+    }
     if (url.pathname === '/api/call' && req.method === 'POST') {
+      if (!String(req.headers['content-type']).startsWith('application/json')) {
+        res.writeHead(415).end('calls must be application/json')
+        return
+      }
       const body = await readBody(req)
       let parsed: { name?: unknown; input?: unknown }
       try {
@@ -128,6 +137,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await closed
       await session.close()
     }
+  }
+}
+
+/** Browsers send Origin on cross-site requests; when present it must be this server's own. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin
+  if (!origin) return true
+  try {
+    const o = new URL(origin)
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(o.hostname) && o.host === req.headers.host
+  } catch {
+    return false
   }
 }
 
