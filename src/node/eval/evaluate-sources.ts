@@ -182,8 +182,34 @@ export function evaluateSources(db: Db, req: EvaluateRequest): StoreEvaluation {
   return drain(evaluationSteps(db, req))
 }
 
-export function evaluateSourcesAsync(db: Db, req: EvaluateRequest, pause?: Pause): Promise<StoreEvaluation> {
-  return drainAsync(evaluationSteps(db, req), pause)
+/** Hooks of a stepwise evaluation run as a job: resamples done of total, and a stop signal. */
+export interface EvaluationHooks {
+  /** Called after each bootstrap resample with the number done and the total. */
+  onResample?: (done: number, total: number) => void
+  /** Checked between resamples; when aborted, the evaluation throws. */
+  signal?: AbortSignal
+}
+
+export function evaluateSourcesAsync(
+  db: Db,
+  req: EvaluateRequest,
+  pause?: Pause,
+  hooks: EvaluationHooks = {}
+): Promise<StoreEvaluation> {
+  if (!hooks.onResample && !hooks.signal) return drainAsync(evaluationSteps(db, req), pause)
+  const total = settingsOf(req).resamples
+  return drainAsync(tapSteps(evaluationSteps(db, req), total, hooks), pause)
+}
+
+function* tapSteps<T>(steps: Generator<number, T>, total: number, hooks: EvaluationHooks): Generator<number, T> {
+  let r = steps.next()
+  while (!r.done) {
+    if (hooks.signal?.aborted) throw new AppError('cancelled', 'The evaluation was stopped.')
+    hooks.onResample?.(r.value + 1, total)
+    yield r.value
+    r = steps.next()
+  }
+  return r.value
 }
 
 /** Inputs of the HTML report for a store evaluation (plus agreement of the first two sources, if asked). */

@@ -1,4 +1,5 @@
 // Every kind of long job, registered on each JobManager. Features add their runner here.
+import { EVALUATE_JOB_KIND, runEvaluateJob, type EvaluateJobParams } from '../eval/job'
 import { executeRun, RUN_JOB_KIND, type RunJobParams } from '../engines/run'
 import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams } from '../import/job'
 import { MODEL_JOB_KIND, runModelJob, type ModelJobParams } from '../models/job'
@@ -8,4 +9,5 @@ export function registerJobKinds(jobs: JobManager): void {
   jobs.register<RunJobParams>(RUN_JOB_KIND, executeRun)
   jobs.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
   jobs.register<ModelJobParams>(MODEL_JOB_KIND, runModelJob)
+  jobs.register<EvaluateJobParams>(EVALUATE_JOB_KIND, runEvaluateJob)
 }

@@ -4,6 +4,7 @@ import type { CallParsed } from '../../common/ipc/contract'
 import { AppError } from '../../common/errors'
 import { agreementBetweenAsync, casesOf, evaluateSourcesAsync, reportInput } from '../eval/evaluate-sources'
 import { yieldToEventLoop } from '../jobs/jobManager'
+import { EVALUATE_JOB_KIND, type EvaluateJobParams } from '../eval/job'
 import { chromiumPdfRenderer, writePdf } from '../eval/pdf'
 import { renderEvaluationHtml } from '../eval/report-html'
 import { assertWritable } from '../export/write-file'
@@ -52,6 +53,11 @@ export const evaluateHandlers = handlers({
   },
   // Bootstraps pause every ~30 ms so the main process keeps serving the window while they run.
   'evaluate.run': (input, ctx) => evaluateSourcesAsync(ctx.workspace.db, input, yieldToEventLoop),
+  'evaluate.start': (input, ctx) => {
+    const params: EvaluateJobParams = input
+    const title = `Evaluate ${input.pred.join(', ')} against ${input.ref}`
+    return ctx.jobs.start(EVALUATE_JOB_KIND, title, params)
+  },
   'evaluate.agreement': (input, ctx) => agreementBetweenAsync(ctx.workspace.db, input, yieldToEventLoop),
   'evaluate.cases': (input, ctx) => casesOf(ctx.workspace.db, input),
   'evaluate.reportHtml': (input, ctx) => evaluationHtml(ctx, input),

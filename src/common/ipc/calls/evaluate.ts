@@ -2,6 +2,7 @@
 // behind one cell (error browser), and the evaluation report as HTML or PDF.
 import { z } from 'zod'
 import type { CasesResult, StoreAgreement, StoreEvaluation } from '../../eval/results'
+import type { JobSnapshot } from '../../types'
 import { OUTCOME_NAMES, UNCERTAIN_POLICIES } from '../../eval/states'
 import { call, filePath, id, noInput } from '../define'
 
@@ -40,6 +41,8 @@ const reportOptions = z.object({
 export const evaluateCalls = {
   'evaluate.sources': call<EvalSourceSummary[]>()(noInput),
   'evaluate.run': call<StoreEvaluation>()(evaluationInput),
+  /** The same evaluation as a job (progress in resamples, cancel with jobs.cancel); the result is the StoreEvaluation. */
+  'evaluate.start': call<JobSnapshot>()(evaluationInput),
   'evaluate.agreement': call<StoreAgreement>()(
     z.object({
       a: sourceRef,

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react'
 import type { StoreEvaluation } from '../../../../common/eval'
 import { call } from '../../app/api'
-import { useCall } from '../../app/hooks'
+import { useCall, useJob } from '../../app/hooks'
+import { ProgressBar } from '../../ui/ProgressBar'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
 import { AgreementView } from './AgreementView'
 import { ErrorBrowser } from './ErrorBrowser'
@@ -21,6 +22,10 @@ export function EvaluatePage(): React.JSX.Element {
   const [result, setResult] = useState<StoreEvaluation | null>(null)
   const [error, setError] = useState<Error | null>(null)
   const [running, setRunning] = useState(false)
+  const [jobId, setJobId] = useState<number | null>(null)
+  const [pending, setPending] = useState<ReportRequest | null>(null)
+  const [cancelled, setCancelled] = useState(false)
+  const job = useJob(jobId)
   const [cell, setCell] = useState<CellTarget | null>(null)
   const [showAgreement, setShowAgreement] = useState(false)
 
@@ -45,18 +50,33 @@ export function EvaluatePage(): React.JSX.Element {
     }
     setRunning(true)
     setError(null)
+    setCancelled(false)
     try {
-      const ev = await call('evaluate.run', req)
-      setResult(ev)
-      setRequest(req)
-      setCell(null)
-      setShowAgreement(false)
+      // A job (progress, cancel); the effect below takes its result when it completes.
+      const snapshot = await call('evaluate.start', req)
+      setPending(req)
+      setJobId(snapshot.id)
     } catch (err) {
       setError(err as Error)
-    } finally {
       setRunning(false)
     }
   }
+
+  useEffect(() => {
+    if (!job || job.id !== jobId || job.status === 'running' || job.status === 'queued') return
+    if (job.status === 'completed' && job.result) {
+      setResult(job.result as StoreEvaluation)
+      setRequest(pending)
+      setCell(null)
+      setShowAgreement(false)
+    } else if (job.status === 'failed') {
+      setError(new Error(job.error ?? 'The evaluation failed.'))
+    } else if (job.status === 'cancelled' || job.status === 'paused' || job.status === 'interrupted') {
+      setCancelled(true)
+    }
+    setJobId(null)
+    setRunning(false)
+  }, [job, jobId, pending])
 
   if (sources.loading && !sources.data) return <Loading what="label sources" />
   if (sources.error) return <ErrorBanner error={sources.error} onRetry={sources.reload} />
@@ -77,7 +97,17 @@ export function EvaluatePage(): React.JSX.Element {
             <SetupForm sources={list} setup={setup} onChange={setSetup} onRun={runEval} running={running} />
           </div>
           {error ? <ErrorBanner error={error} onRetry={runEval} /> : null}
-          {running && !result ? <Loading what="evaluation" /> : null}
+          {running ? (
+            <div className="card">
+              {job ? <ProgressBar progress={job.progress} /> : <Loading what="evaluation" />}
+              {jobId !== null ? (
+                <button type="button" className="secondary" onClick={() => void call('jobs.cancel', { id: jobId }).catch(setError)}>
+                  Cancel
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          {cancelled && !running ? <p className="muted">Evaluation cancelled.</p> : null}
           {result && request ? (
             <>
               <ResultsView ev={result} selected={cell} onCell={setCell} />
