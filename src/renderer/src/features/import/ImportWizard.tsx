@@ -11,6 +11,7 @@ import { ErrorBanner, Loading } from '../../ui/states'
 import { ProgressBar } from '../../ui/ProgressBar'
 import { MappingForm } from './MappingForm'
 import { PreviewTable } from './PreviewTable'
+import { SelectField } from '../../ui/SelectField'
 
 interface Options {
   format: string
@@ -212,28 +213,22 @@ export function ImportWizard({ onFinished }: { onFinished(): void }): React.JSX.
             </ul>
           ) : null}
           <div className="row">
-            <label>
-              Format
-              <select value={options.format} onChange={(e) => setOptions({ ...options, format: e.target.value })}>
-                <option value="auto">Detect</option>
-                {IMPORT_FORMATS.map((f) => (
-                  <option key={f} value={f}>
-                    {f}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Encoding
-              <select value={options.encoding} onChange={(e) => setOptions({ ...options, encoding: e.target.value })}>
-                <option value="auto">Detect</option>
-                {TEXT_ENCODINGS.map((f) => (
-                  <option key={f} value={f}>
-                    {f}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              label="Format"
+              value={options.format}
+              onChange={(format) => setOptions({ ...options, format })}
+              emptyLabel="Detect"
+              emptyValue="auto"
+              options={IMPORT_FORMATS.map((f) => ({ value: f, label: f }))}
+            />
+            <SelectField
+              label="Encoding"
+              value={options.encoding}
+              onChange={(encoding) => setOptions({ ...options, encoding })}
+              emptyLabel="Detect"
+              emptyValue="auto"
+              options={TEXT_ENCODINGS.map((f) => ({ value: f, label: f }))}
+            />
             <label>
               Delimiter
               <select value={options.delimiter} onChange={(e) => setOptions({ ...options, delimiter: e.target.value })}>

@@ -9,6 +9,7 @@ import { useCall } from '../../app/hooks'
 import { href, navigate } from '../../app/router'
 import { ErrorBanner } from '../../ui/states'
 import { STATE_TEXT } from '../detect/highlight'
+import { SelectField } from '../../ui/SelectField'
 
 const PAGE = 200
 const ROW_HEIGHT = 44
@@ -52,39 +53,30 @@ export function Finder({ initialSetId }: { initialSetId: number | null }): React
           Search text or id
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. effusion" />
         </label>
-        <label className="stack">
-          Review set
-          <select value={filters.setId ?? ''} onChange={(e) => update({ setId: num(e.target.value) })}>
-            <option value="">(whole workspace)</option>
-            {(sets.data ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="stack">
-          Source
-          <select value={filters.sourceId ?? ''} onChange={(e) => update({ sourceId: num(e.target.value), labelId: undefined })}>
-            <option value="">(review decisions)</option>
-            {(sources.data ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="stack">
-          Label
-          <select value={filters.labelId ?? ''} onChange={(e) => update({ labelId: num(e.target.value) })}>
-            <option value="">(any)</option>
-            {(labels.data?.labels ?? []).map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          className="stack"
+          label="Review set"
+          value={filters.setId}
+          onChange={(v) => update({ setId: num(v) })}
+          emptyLabel="(whole workspace)"
+          options={(sets.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+        />
+        <SelectField
+          className="stack"
+          label="Source"
+          value={filters.sourceId}
+          onChange={(v) => update({ sourceId: num(v), labelId: undefined })}
+          emptyLabel="(review decisions)"
+          options={(sources.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+        />
+        <SelectField
+          className="stack"
+          label="Label"
+          value={filters.labelId}
+          onChange={(v) => update({ labelId: num(v) })}
+          emptyLabel="(any)"
+          options={(labels.data?.labels ?? []).map((l) => ({ value: l.id, label: l.name }))}
+        />
         <label className="stack">
           State
           <select value={filters.state ?? ''} onChange={(e) => update({ state: (e.target.value || undefined) as LabelState | undefined })}>
