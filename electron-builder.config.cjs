@@ -16,6 +16,9 @@ module.exports = {
   appId: 'org.radlabel.workstation',
   productName: 'RadLabel',
   directories: { output: 'dist', buildResources: 'resources' },
+  // resources/icon.png (512x512, rendered from resources/icon.svg by scripts/render-icon.mjs): electron-builder
+  // makes the .ico and .icns from it.
+  icon: 'resources/icon.png',
   // better-sqlite3 for Electron is built by scripts/ensure-electron-sqlite.mjs into native/electron and
   // shipped as a resource; node_modules keeps its Node build for the CLI and tests, so no rebuild here.
   npmRebuild: false,
@@ -32,7 +35,7 @@ module.exports = {
     ...foreignBinaries.map((name) => `!node_modules/@node-llama-cpp/${name}/**`)
   ],
   extraResources: [{ from: 'native/electron/better_sqlite3.node', to: 'native/better_sqlite3.node' }],
-  linux: { target: ['AppImage', 'deb'], category: 'Science' },
+  linux: { target: ['AppImage', 'deb'], category: 'Science', icon: 'resources/icon.png' },
   win: { target: ['nsis'] },
   mac: { target: ['dmg'], hardenedRuntime: true }
 }
