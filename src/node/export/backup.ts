@@ -8,6 +8,7 @@ import { AppError } from '../../common/errors'
 import type { BackupCheck, BackupResult, RestoreResult } from '../../common/ipc/calls/export'
 import type { Db } from '../store/db'
 import { LATEST_SCHEMA_VERSION } from '../store/migrations'
+import { assertSafePath } from '../security/paths'
 import { assertWritable } from './write-file'
 
 const REQUIRED_TABLES = ['reports', 'sources', 'source_labels', 'label_sets']
@@ -18,8 +19,9 @@ function nativeBinding(): string | undefined {
 
 /** Checks that `path` is a sound RadLabel workspace database this version can open. */
 export function checkBackupFile(path: string): BackupCheck {
-  const file = resolve(path)
+  const file = assertSafePath(path, 'the backup')
   if (!existsSync(file)) throw new AppError('not_found', `Backup file ${file} does not exist.`, 'Check the path.')
+  if (!statSync(file).isFile()) throw new AppError('invalid_input', `${file} is a folder, not a backup file.`, 'Choose a file made by "export backup".')
   const head = Buffer.alloc(16)
   const fd = openSync(file, 'r')
   try {
@@ -68,21 +70,67 @@ export function checkBackupFile(path: string): BackupCheck {
   }
 }
 
-/** Online backup of an open workspace into `path` (written as PATH.partial, checked, then renamed). */
+/**
+ * Overwriting is only ever allowed for a file that is itself a SQLite database (an earlier backup), and
+ * never for the open workspace: `overwrite` must not become a way to replace any file the user can write.
+ */
+function assertReplaceableBackup(db: Db, file: string): void {
+  if (!existsSync(file)) return
+  if (resolve(db.name) === file) {
+    throw new AppError('conflict', `${file} is the open workspace itself.`, 'Back up into another file.')
+  }
+  const stats = statSync(file)
+  if (!stats.isFile() || !isSqliteFile(file)) {
+    throw new AppError(
+      'conflict',
+      `${file} already exists and is not a RadLabel backup, so it is not replaced.`,
+      'Choose a new file name (overwrite only replaces an earlier backup).'
+    )
+  }
+}
+
+function isSqliteFile(file: string): boolean {
+  const head = Buffer.alloc(16)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, head, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return head.toString('latin1') === 'SQLite format 3\u0000'
+}
+
+function removeWithJournals(file: string): void {
+  for (const ext of ['', '-wal', '-shm', '-journal']) rmSync(file + ext, { force: true })
+}
+
+/**
+ * Online backup of an open workspace into `path`: written as PATH.partial, switched to a rollback journal
+ * (a backup is one self-contained file; no -wal/-shm beside it), checked, then renamed.
+ */
 export async function backupWorkspace(db: Db, path: string, overwrite = false): Promise<BackupResult> {
-  const file = assertWritable(path, overwrite)
+  const file = assertWritable(assertSafePath(path, 'the backup file'), overwrite)
+  if (overwrite) assertReplaceableBackup(db, file)
   mkdirSync(dirname(file), { recursive: true })
   const tmp = `${file}.partial`
-  rmSync(tmp, { force: true })
+  removeWithJournals(tmp)
   try {
     await db.backup(tmp)
+    const out = new Database(tmp, { fileMustExist: true, nativeBinding: nativeBinding() })
+    try {
+      out.pragma('journal_mode = DELETE')
+    } finally {
+      out.close()
+    }
     const check = checkBackupFile(tmp)
+    removeWithJournals(file)
     renameSync(tmp, file)
     return { path: file, bytes: statSync(file).size, schemaVersion: check.schemaVersion, reports: check.reports, sources: check.sources }
   } catch (err) {
-    rmSync(tmp, { force: true })
     if (err instanceof AppError) throw err
     throw new AppError('io', `Backup to ${file} failed: ${(err as Error).message}`, 'Check free disk space and that the folder is writable.')
+  } finally {
+    removeWithJournals(tmp)
   }
 }
 
@@ -93,7 +141,7 @@ export async function backupWorkspace(db: Db, path: string, overwrite = false): 
  */
 export async function restoreWorkspace(backupPath: string, targetPath: string, opts: { replace?: boolean } = {}): Promise<RestoreResult> {
   const check = checkBackupFile(backupPath)
-  const target = resolve(targetPath)
+  const target = assertSafePath(targetPath, 'the workspace to restore into')
   if (target === check.path) {
     throw new AppError('invalid_input', 'The backup and the workspace to restore into are the same file.', 'Choose another target path.')
   }

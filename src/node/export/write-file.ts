@@ -1,11 +1,15 @@
 // Writing export files safely: never overwrite without being asked, and never leave a half-written file
 // under the final name (write to NAME.partial, then rename).
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { AppError } from '../../common/errors'
+import { assertSafePath } from '../security/paths'
 
 export function assertWritable(path: string, overwrite: boolean): string {
-  const file = resolve(path)
+  const file = assertSafePath(path, 'the output file')
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new AppError('conflict', `${file} is a folder.`, 'Give a file name inside it instead.')
+  }
   if (existsSync(file) && !overwrite) {
     throw new AppError('conflict', `${file} already exists.`, 'Choose another file name, or pass --force (overwrite) to replace it.')
   }

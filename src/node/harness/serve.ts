@@ -11,7 +11,7 @@ if (!values.db) {
   process.exit(2)
 }
 const harness = await startHarness({ dbPath: values.db, port: Number(values.port), rendererDir: values.renderer })
-console.log(`RadLabel harness: ${harness.url} (workspace ${harness.session.ctx.workspace.path}); Ctrl-C stops it.`)
+console.log(`RadLabel harness: ${harness.launchUrl} (workspace ${harness.session.ctx.workspace.path}); only this URL, with its token, can use it; Ctrl-C stops it.`)
 const stop = (): void => {
   void harness.close().then(() => process.exit(0))
 }

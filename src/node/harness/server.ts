@@ -1,5 +1,6 @@
 // Serves the built renderer and the real handler table over loopback HTTP, so the UI can be driven
 // in a plain browser (Chromium in tests, `npm run harness` by hand) without the Electron binary.
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,7 +19,12 @@ export interface HarnessOptions {
 }
 
 export interface Harness {
+  /** The server's origin, http://127.0.0.1:PORT (no token: add it, or open `launchUrl`). */
   url: string
+  /** Random per launch; every /api/ request must carry it (header x-radlabel-token or ?token=). */
+  token: string
+  /** `url` plus the token: what a person opens. The page keeps the token for the tab's lifetime. */
+  launchUrl: string
   session: AppSession
   close(): Promise<void>
 }
@@ -34,6 +40,9 @@ const MIME: Record<string, string> = {
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024
+export const HARNESS_TOKEN_HEADER = 'x-radlabel-token'
+
+class BodyTooLarge extends Error {}
 
 export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../../out/renderer')
 
@@ -41,6 +50,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR)
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer at ${rendererDir}. Run "npm run build" first.`)
+  }
+  // Any local process (another user's included) can reach a loopback port: a secret that only the
+  // person who started the harness sees (the printed URL) is what lets a request in.
+  const token = randomBytes(32).toString('base64url')
+  const tokenBytes = Buffer.from(token)
+  const hasToken = (req: IncomingMessage, url: URL): boolean => {
+    const header = req.headers[HARNESS_TOKEN_HEADER]
+    const given = Buffer.from(String((typeof header === 'string' ? header : undefined) ?? url.searchParams.get('token') ?? ''))
+    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes)
   }
   const listeners = new Set<ServerResponse>()
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
@@ -67,10 +85,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       res.writeHead(403).end('forbidden')
       return
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request URL')
+      return
+    }
     if (url.pathname.startsWith('/api/') && !sameOrigin(req)) {
       // Another site open in the same browser must not drive the handlers (no CORS is ever granted).
       res.writeHead(403).end('forbidden')
+      return
+    }
+    if (url.pathname.startsWith('/api/') && !hasToken(req, url)) {
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('missing or wrong harness token: open the URL the harness printed')
       return
     }
     if (url.pathname === '/api/call' && req.method === 'POST') {
@@ -78,7 +106,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         res.writeHead(415).end('calls must be application/json')
         return
       }
-      const body = await readBody(req)
+      const declared = Number(req.headers['content-length'] ?? 0)
+      if (declared > MAX_BODY_BYTES) {
+        tooLarge(req, res)
+        return
+      }
+      let body: string
+      try {
+        body = await readBody(req)
+      } catch (err) {
+        if (!(err instanceof BodyTooLarge)) throw err
+        tooLarge(req, res)
+        return
+      }
       let parsed: { name?: unknown; input?: unknown }
       try {
         parsed = JSON.parse(body) as { name?: unknown; input?: unknown }
@@ -107,7 +147,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
-    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^[/\\]+/, '')
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname)
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed escape in the request path')
+      return
+    }
+    if (decoded.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('NUL in the request path')
+      return
+    }
+    const rel = normalize(decoded).replace(/^[/\\]+/, '')
     const file = join(rendererDir, rel)
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
@@ -126,8 +177,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen())
   })
   const { port } = server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
+    token,
+    launchUrl: `${origin}/?token=${token}`,
     session,
     close: async () => {
       for (const res of listeners) res.end()
@@ -152,20 +206,33 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/** 413, then the rest of the body is read and dropped so the client gets the answer, not a reset. */
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+  res.end(JSON.stringify({ ok: false, error: { code: 'invalid_input', message: `Request body is larger than ${MAX_BODY_BYTES} bytes.` } }))
+  req.resume()
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    let over = false
+    const onData = (chunk: Buffer): void => {
       size += chunk.length
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'))
-        req.destroy()
+        over = true
+        chunks.length = 0
+        req.off('data', onData)
+        reject(new BodyTooLarge())
         return
       }
       chunks.push(chunk)
+    }
+    req.on('data', onData)
+    req.on('end', () => {
+      if (!over) resolveBody(Buffer.concat(chunks).toString('utf8'))
     })
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
 }

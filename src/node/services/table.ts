@@ -2,6 +2,7 @@
 import { AppError } from '../../common/errors'
 import { type CallName, type CallOutcome, calls, isCallName } from '../../common/ipc/contract'
 import { formatZodError } from '../../common/ipc/validation'
+import { assertSafeCallPaths } from '../security/paths'
 import { appHandlers } from './app'
 import type { ServiceContext } from './context'
 import { detectHandlers } from './detect'
@@ -36,6 +37,8 @@ export async function dispatch(name: unknown, rawInput: unknown, ctx: ServiceCon
     if (!parsed.success) {
       throw new AppError('invalid_input', `Invalid input for ${name}: ${formatZodError(parsed.error)}`)
     }
+    // Every path a call names must be an ordinary file or folder: no devices, FIFOs or /proc.
+    assertSafeCallPaths(parsed.data, name)
     const handler = handlerTable[name] as Handler<CallName>
     const value = await handler(parsed.data as never, ctx)
     return { ok: true, value }

@@ -67,7 +67,9 @@ export async function openApp(options: { seed?: (ws: Workspace) => void; hash?: 
     if (msg.type() === 'error') consoleErrors.push(msg.text())
   })
   page.on('pageerror', (err) => consoleErrors.push(String(err)))
-  await page.goto(`${harness.url}/${options.hash ? `#${options.hash}` : ''}`)
+  // The harness answers only calls with its per-launch token; the page keeps it for the tab (later
+  // page.goto(`${harness.url}/#/...`) in the same page still works).
+  await page.goto(`${harness.launchUrl}${options.hash ? `#${options.hash}` : ''}`)
   return {
     page,
     harness,

@@ -25,12 +25,31 @@ export class ApiError extends Error {
 
 type Listener = (event: string, payload: unknown) => void
 
+const TOKEN_KEY = 'radlabel.harnessToken'
+
+/**
+ * The loopback harness answers only requests that carry its per-launch token. The printed URL brings it
+ * as ?token=; the tab keeps it (sessionStorage is per tab and per origin) and it leaves the address bar.
+ */
+function harnessToken(): string {
+  const url = new URL(window.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl)
+    url.searchParams.delete('token')
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
+    return fromUrl
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? ''
+}
+
 function httpBridge(): RadlabelBridge {
+  const token = harnessToken()
   const listeners = new Set<Listener>()
   let source: EventSource | null = null
   const connect = (): void => {
     if (source) return
-    source = new EventSource('/api/events')
+    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
     source.onmessage = (message) => {
       const { event, payload } = JSON.parse(message.data as string) as { event: string; payload: unknown }
       for (const l of listeners) l(event, payload)
@@ -39,10 +58,12 @@ function httpBridge(): RadlabelBridge {
   const invoke = async (name: string, input: unknown): Promise<CallOutcome<unknown>> => {
     const res = await fetch('/api/call', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-radlabel-token': token },
       body: JSON.stringify({ name, input })
     })
-    return (await res.json()) as CallOutcome<unknown>
+    if (res.headers.get('content-type')?.startsWith('application/json')) return (await res.json()) as CallOutcome<unknown>
+    const message = res.status === 401 ? 'This page has no valid harness token. Open the URL the harness printed.' : `The harness answered ${res.status}: ${await res.text()}`
+    return { ok: false, error: { code: res.status === 401 ? 'forbidden' : 'internal', message } }
   }
   return {
     calls: new Proxy({}, { get: (_t, name: string) => (input: unknown) => invoke(name, input) }),
