@@ -1,15 +1,16 @@
 // The `llm` engine: validates settings and files, hashes the model, starts the engine host (its own
 // process by default) and labels batches through it. Provenance records exactly what produced labels.
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { AppError } from '../../../common/errors'
-import { formatZodError } from '../../../common/ipc/validation'
 import { inspectGguf, type GgufHeaderInfo } from '../../models/inspect'
 import { sha256File } from '../../models/sha256'
 import type { Engine, EngineReport, EngineResult, EngineSession, VersionedLabelSet } from '../types'
 import { HostClient, forkHost, type HostSpawner } from './client'
-import { adaptersOf, llmConfigSchema, type LlmConfig } from './config'
-import { BUILTIN_TEMPLATES, askedLabels, promptTemplateSchema, type PromptTemplate } from './prompts'
+import { adaptersOf, llmConfigSchema } from './config'
+import { askedLabels } from './prompts'
+import { resolveTemplate, templateProvenance } from './template-choice'
+
+export { resolveTemplate } from './template-choice'
 // runtime.ts loads node-llama-cpp (seconds): only the in-process backend needs it, so it is imported lazily.
 import type { LabelItem, LlmRuntime, LoadInfo, LoadSpec, RuntimeStats } from './runtime'
 
@@ -52,49 +53,6 @@ export function setHostSpawner(spawn: HostSpawner): void {
 }
 export function getHostSpawner(): HostSpawner {
   return hostSpawner
-}
-
-/**
- * Templates stored in a workspace are passed in `config.template`; built-ins are found by name; the CLI
- * may also give a template as a JSON file (--prompt-template my-template.json).
- */
-export function resolveTemplate(config: LlmConfig): PromptTemplate {
-  if (config.template) return config.template
-  if (/\.json$/i.test(config.promptTemplate)) {
-    let text: string
-    try {
-      text = readFileSync(config.promptTemplate, 'utf8')
-    } catch {
-      throw new AppError('not_found', `The prompt template file ${config.promptTemplate} cannot be read.`, 'Check the path.')
-    }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (err) {
-      throw new AppError('invalid_input', `${config.promptTemplate} is not valid JSON: ${(err as Error).message}`)
-    }
-    const parsed = promptTemplateSchema.safeParse(json)
-    if (!parsed.success) throw new AppError('invalid_input', `${config.promptTemplate} is not a prompt template: ${formatZodError(parsed.error)}`)
-    return parsed.data
-  }
-  const builtin = BUILTIN_TEMPLATES.find((t) => t.name === config.promptTemplate)
-  if (!builtin) {
-    throw new AppError(
-      'not_found',
-      `There is no prompt template "${config.promptTemplate}".`,
-      `Built-in templates: ${BUILTIN_TEMPLATES.map((t) => t.name).join(', ')}; workspace templates are listed on the Models page.`
-    )
-  }
-  return builtin
-}
-
-/** JSON with sorted object keys, to compare data regardless of key order. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v
-  )
 }
 
 async function checkFile(path: string, what: string, expect: 'base' | 'lora'): Promise<GgufHeaderInfo> {
@@ -140,8 +98,6 @@ export const llmEngine: Engine = {
       adapters: parsed.adapters.map((a) => ({ ...a, path: resolve(a.path) }))
     }
     const template = resolveTemplate(config)
-    const builtin = BUILTIN_TEMPLATES.find((t) => t.name === template.name && t.version === template.version)
-    const customTemplate = !builtin || stableJson(builtin) !== stableJson(template)
     if (askedLabels(labelSet).length === 0) {
       throw new AppError('invalid_input', `The label set ${labelSet.slug} has no labels the model could be asked about.`)
     }
@@ -194,7 +150,7 @@ export const llmEngine: Engine = {
         quantisation: model.quantisation
       },
       adapters: adapters.map((a, i) => ({ path: a.path, scale: a.scale, sha256: adapterShas[i], name: adapterInfo[i]!.name })),
-      promptTemplate: { name: template.name, version: template.version, custom: customTemplate },
+      promptTemplate: templateProvenance(template),
       labelSet: { slug: labelSet.slug, version: labelSet.version },
       task: config.task,
       decoding: {

@@ -4,7 +4,7 @@
 // and flagged in Evidence.note.
 import { findLabel } from '../../../common/labelsets'
 import type { Evidence, LabelDecision, LabelSetDefinition, LabelState } from '../../../common/types'
-import type { OpenFinding } from '../types'
+import type { EngineResult, OpenFinding } from '../types'
 import { mapPhrase } from './mapPhrase'
 import { askedLabels, type LlmTask } from './prompts'
 
@@ -209,4 +209,32 @@ export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {
   const decisions = parseClassification(answer, ctx)
   if (ctx.task === 'classify') return { decisions }
   return { decisions, findings: parseFindings(answer, ctx) }
+}
+
+/**
+ * A report's engine result from the model's raw answer: parsed decisions (quotes checked against the
+ * report), or a per-report error that keeps the raw text. Shared by the in-process llm engine, the
+ * server engine and batch-file import.
+ */
+export function resultFromAnswer(
+  reportId: number,
+  raw: string,
+  ctx: ParseContext,
+  tokens: { promptTokens?: number; completionTokens?: number } = {}
+): EngineResult {
+  try {
+    const parsed = parseAnswer(raw, ctx)
+    return {
+      reportId,
+      ok: true,
+      decisions: parsed.decisions,
+      ...(parsed.findings ? { findings: parsed.findings } : {}),
+      raw,
+      ...(tokens.promptTokens !== undefined ? { promptTokens: tokens.promptTokens } : {}),
+      ...(tokens.completionTokens !== undefined ? { completionTokens: tokens.completionTokens } : {})
+    }
+  } catch (err) {
+    if (err instanceof LlmAnswerError) return { reportId, ok: false, error: err.message, raw }
+    throw err
+  }
 }

@@ -16,7 +16,7 @@ import type {
 import type { LabelSetDefinition } from '../../../common/types'
 import type { EngineResult } from '../types'
 import type { GpuChoice } from './config'
-import { LlmAnswerError, parseAnswer } from './parse'
+import { resultFromAnswer } from './parse'
 import { askedLabels, renderPrompt, type LlmTask, type PromptTemplate } from './prompts'
 import { answerSchema, type SchemaLimits } from './schema'
 
@@ -329,27 +329,12 @@ export class LlmRuntime {
     this.stats.promptTokens += tokens.length
     this.stats.completionTokens += completionTokens
     this.stats.generationMs += Date.now() - started
-    try {
-      const parsed = parseAnswer(raw, {
-        task: spec.task,
-        labelSet: spec.labelSet,
-        text: item.text,
-        stopReason,
-        maxTokens: spec.maxTokens
-      })
-      return {
-        reportId: item.id,
-        ok: true,
-        decisions: parsed.decisions,
-        ...(parsed.findings ? { findings: parsed.findings } : {}),
-        raw,
-        promptTokens: tokens.length,
-        completionTokens
-      }
-    } catch (err) {
-      if (err instanceof LlmAnswerError) return { reportId: item.id, ok: false, error: err.message, raw }
-      throw err
-    }
+    return resultFromAnswer(
+      item.id,
+      raw,
+      { task: spec.task, labelSet: spec.labelSet, text: item.text, stopReason, maxTokens: spec.maxTokens },
+      { promptTokens: tokens.length, completionTokens }
+    )
   }
 
   private async unload(): Promise<void> {
