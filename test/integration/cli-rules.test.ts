@@ -37,7 +37,7 @@ describe('radlabel labelsets', () => {
 })
 
 describe('radlabel label (one-shot)', () => {
-  it('writes id first, one column per label, 1/0/-1/empty, input order; rejected rows on stderr and exit code 2', () => {
+  it('writes id first, one column per label, 1/0/-1/empty, one row per input row in input order; rejected rows empty, on stderr, exit code 2', () => {
     const out = join(dir.dir, 'out.csv')
     const r = runCli(['label', inputPath, '--out', out, '--label-set', 'chexpert14'])
     expect(r.code).toBe(2)
@@ -60,16 +60,17 @@ describe('radlabel label (one-shot)', () => {
       'Fracture',
       'Support Devices'
     ])
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['R1', 'R2', 'R4', 'R1', 'R5'])
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['R1', 'R2', 'R3', 'R4', 'R1', 'R5'])
+    expect(rows[3].slice(1).every((v) => v === '')).toBe(true) // R3 was rejected: empty labels
     const col = (name: string) => rows[0].indexOf(name)
     const r1 = rows[1]
     expect([r1[col('Pleural Effusion')], r1[col('Pneumothorax')], r1[col('Atelectasis')], r1[col('Cardiomegaly')]]).toEqual(['1', '0', '1', '0'])
     expect(r1[col('Fracture')]).toBe('')
-    const r4 = rows[3]
+    const r4 = rows[4]
     expect([r4[col('Cardiomegaly')], r4[col('Pneumonia')], r4[col('No Finding')]]).toEqual(['1', '-1', '0'])
-    const r5 = rows[5]
+    const r5 = rows[6]
     expect([r5[col('Support Devices')], r5[col('No Finding')]]).toEqual(['1', '1'])
-    expect(rows[4]).toEqual(rows[1]) // a repeated record gets the same labels
+    expect(rows[5]).toEqual(rows[1]) // a repeated record gets the same labels
   })
   it('takes --id-column and --text-columns, and refuses unknown columns', () => {
     const out = join(dir.dir, 'out-imp.csv')

@@ -9,22 +9,12 @@ import { IMPORT_JOB_KIND, type ImportJobParams, type ImportJobResult } from '../
 import type { SourceOptions } from '../../import/pipeline'
 import type { TextEncoding } from '../../import/types'
 import { printJson, printLines } from '../output'
+import { addColumnFlags, columnOverrides, type ColumnFlags } from './column-flags'
 import { callOrThrow, runJobInForeground, withSession } from '../session'
 
-interface ImportOpts {
+interface ImportOpts extends ColumnFlags {
   db: string
   format: string
-  idColumn?: string
-  textColumn?: string
-  findingsColumn?: string
-  impressionColumn?: string
-  indicationColumn?: string
-  comparisonColumn?: string
-  techniqueColumn?: string
-  studyDateColumn?: string
-  modalityColumn?: string
-  patientIdColumn?: string
-  accessionColumn?: string
   encoding?: string
   delimiter?: string
   header: string
@@ -37,33 +27,11 @@ interface ImportOpts {
   json?: boolean
 }
 
-function overrides(o: ImportOpts): FieldMapping | undefined {
-  const m: FieldMapping = {}
-  if (o.idColumn) m.idField = o.idColumn
-  if (o.textColumn) m.textField = o.textColumn
-  const sections = {
-    findings: o.findingsColumn,
-    impression: o.impressionColumn,
-    indication: o.indicationColumn,
-    comparison: o.comparisonColumn,
-    technique: o.techniqueColumn
-  }
-  if (Object.values(sections).some(Boolean)) {
-    if (o.textColumn) {
-      throw new AppError('invalid_input', 'Use either --text-column or section columns (--findings-column ...), not both.')
-    }
-    m.sectionFields = Object.fromEntries(Object.entries(sections).filter(([, v]) => v)) as FieldMapping['sectionFields']
-  }
-  const meta = { studyDate: o.studyDateColumn, modality: o.modalityColumn, patientId: o.patientIdColumn, accession: o.accessionColumn }
-  if (Object.values(meta).some(Boolean)) m.meta = Object.fromEntries(Object.entries(meta).filter(([, v]) => v))
-  return Object.keys(m).length ? m : undefined
-}
-
 const sum = (r: ImportJobResult) =>
   `added ${r.added}, duplicates ${r.duplicates}, conflicts ${r.conflicts}, rejected ${r.rejected} (${r.records} records)`
 
 export function registerImport(program: Command): void {
-  program
+  const cmd = program
     .command('import')
     .description(
       'Import reports from CSV/TSV, Excel, JSON/JSONL, folders of .txt (MIMIC-CXR layout), HL7 v2 ORU or FHIR files.\n' +
@@ -73,17 +41,8 @@ export function registerImport(program: Command): void {
     .argument('<files...>', 'files or folders to import')
     .requiredOption('--db <path>', 'workspace database file')
     .option('--format <format>', `auto | ${IMPORT_FORMATS.join(' | ')}`, 'auto')
-    .option('--id-column <name>', 'field with the report id (default: guessed; none = content hash)')
-    .option('--text-column <name>', 'field with the whole report text')
-    .option('--findings-column <name>', 'field with the findings section')
-    .option('--impression-column <name>', 'field with the impression section')
-    .option('--indication-column <name>', 'field with the indication/history section')
-    .option('--comparison-column <name>', 'field with the comparison section')
-    .option('--technique-column <name>', 'field with the technique section')
-    .option('--study-date-column <name>', 'field with the study date')
-    .option('--modality-column <name>', 'field with the modality')
-    .option('--patient-id-column <name>', 'field with the patient id')
-    .option('--accession-column <name>', 'field with the accession number')
+  addColumnFlags(cmd)
+  cmd
     .option('--encoding <enc>', 'utf-8 | utf-16le | utf-16be | windows-1252 (default: detected)')
     .option('--delimiter <char>', 'CSV delimiter (default: detected; "\\t" for tab)')
     .option('--header <auto|yes|no>', 'whether the first row is a header', 'auto')
@@ -116,7 +75,7 @@ export function registerImport(program: Command): void {
           mapping = preset.mapping
         }
         const params: ImportJobParams = {
-          files: files.map((path) => ({ path, options, mapping, mappingOverrides: mapping ? undefined : overrides(o), name: o.name })),
+          files: files.map((path) => ({ path, options, mapping, mappingOverrides: mapping ? undefined : columnOverrides(o), name: o.name })),
           autoResume: o.resume
         }
         const title = files.length === 1 ? `Import ${files[0]}` : `Import ${files.length} files`

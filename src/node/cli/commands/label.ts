@@ -1,117 +1,277 @@
-// `radlabel label INPUT --out OUTPUT.csv`: the one-shot job for a file. Imports the file into a
-// workspace (a temporary one unless --db is given) through the import pipeline, labels it as a stored
-// run, and writes one CSV row per input record, in input order: the id column first, then one column
-// per label (1 / 0 / -1 / empty). Rejected input rows are listed on stderr and set exit code 2.
-import { mkdtempSync, rmSync } from 'node:fs'
+// `radlabel label INPUT --out OUTPUT.csv`: the one-shot job for a file. Writes one CSV row per input
+// record, in input order: the id column first, then one column per label (1 / 0 / -1 / empty). Rejected
+// input rows (and reports the engine failed on) get empty labels, are listed on stderr and set exit code 2.
+// Without --db the file is streamed (read, label, write a chunk at a time): nothing is stored, no report
+// text is written anywhere but the output. With --db the reports are imported and labelled as a stored run.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { AppError } from '../../../common/errors'
-import { applyMapping, MAPPED_SECTIONS, suggestMapping, type FieldMapping, type MappedSection } from '../../../common/import/mapping'
+import { applyMapping, type FieldMapping } from '../../../common/import/mapping'
+import { formatZodError } from '../../../common/ipc/validation'
 import { STATE_TO_CSV, type LabelState } from '../../../common/types'
 import { createRun, getRun, RUN_JOB_KIND, type RunScope } from '../../engines/run'
-import { writeFileSafely, assertWritable } from '../../export/write-file'
+import { getEngine } from '../../engines/registry'
+import { labelStream, type StreamRow } from '../../engines/stream'
+import { SafeFileWriter, assertWritable } from '../../export/write-file'
 import { describeLocation, importFile, sha256 } from '../../import/pipeline'
 import { defaultMappingFor, openSource } from '../../import/read'
-import { records } from '../../import/types'
+import { records, type RecordSource } from '../../import/types'
 import { yieldToEventLoop } from '../../jobs/jobManager'
 import type { Db } from '../../store/db'
-import { getLabelSet } from '../../store/repos/labelSets'
-import { printJson } from '../output'
+import { findLabelSet, getLabelSet } from '../../store/repos/labelSets'
+import { printJson, progressPrinter } from '../output'
 import { runJobInForeground, withSession } from '../session'
+import { addColumnFlags, columnOverrides, mappingFromFlags, type ColumnFlags } from './column-flags'
 import { runPositives, runSummaryLines } from './detect'
 import { addEngineFlags, engineConfig, type EngineFlags } from './engine-flags'
 
-interface LabelOptions extends EngineFlags {
+interface LabelOptions extends EngineFlags, ColumnFlags {
   out: string
   labelSet: string
-  idColumn?: string
-  textColumns?: string
   db?: string
   runName?: string
   force?: boolean
   json?: boolean
 }
 
-const norm = (s: string): string => s.toLowerCase().replace(/[\s_\-.]+/g, '')
-const SECTION_ALIASES: Record<string, MappedSection> = {
-  findings: 'findings',
-  finding: 'findings',
-  impression: 'impression',
-  impressions: 'impression',
-  conclusion: 'impression',
-  indication: 'indication',
-  history: 'indication',
-  comparison: 'comparison',
-  technique: 'technique'
-}
-
-/** The field mapping from --id-column / --text-columns; missing parts are suggested from the file. */
-export function mappingFromFlags(fields: readonly string[], idColumn?: string, textColumns?: string): FieldMapping {
-  const base = suggestMapping(fields)
-  const check = (flag: string, col: string): void => {
-    if (!fields.includes(col)) {
-      throw new AppError('invalid_input', `${flag}: there is no column "${col}" in the input.`, `Columns: ${fields.join(', ')}.`)
-    }
-  }
-  const mapping: FieldMapping = { ...base }
-  if (idColumn) {
-    check('--id-column', idColumn)
-    mapping.idField = idColumn
-  }
-  if (textColumns) {
-    const cols = textColumns.split(',').map((c) => c.trim()).filter(Boolean)
-    cols.forEach((c) => check('--text-columns', c))
-    delete mapping.textField
-    delete mapping.sectionFields
-    if (cols.length === 1) mapping.textField = cols[0]
-    else {
-      // several columns become sections named after them (findings, impression, ...); one other column
-      const sections: Partial<Record<MappedSection, string>> = {}
-      for (const c of cols) {
-        const name = SECTION_ALIASES[norm(c)] ?? 'other'
-        if (sections[name]) {
-          throw new AppError(
-            'invalid_input',
-            `--text-columns: "${c}" and "${sections[name]}" would both be the ${name} section.`,
-            `Name at most one column that is not a section (${MAPPED_SECTIONS.join(', ')}), or pass a single text column.`
-          )
-        }
-        sections[name] = c
-      }
-      mapping.sectionFields = sections
-    }
-  }
-  if (mapping.meta) {
-    // metadata must not reuse a text column
-    const text = new Set([mapping.textField, ...Object.values(mapping.sectionFields ?? {})])
-    mapping.meta = Object.fromEntries(Object.entries(mapping.meta).filter(([, f]) => !text.has(f)))
-  }
-  return mapping
-}
-
 const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
 
 interface Rejection {
+  id: string
   where: string
   reason: string
 }
 
-/** Reads the input again in order: each record's report key, or why it was rejected. */
-async function inputKeys(path: string, mapping: FieldMapping): Promise<{ keys: (string | null)[]; ids: string[]; rejected: Rejection[] }> {
+/** The output file must go into an existing folder: a typo in the path must not create folders. */
+function outputPath(out: string, force: boolean): string {
+  const path = assertWritable(out, force)
+  const folder = dirname(path)
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new AppError('invalid_input', `Cannot write ${path}: the folder ${folder} does not exist.`, 'Create the folder first, or choose another --out path.')
+  }
+  return path
+}
+
+/**
+ * Earlier versions labelled through a temporary workspace (tmpdir/radlabel-label-XXXXXX, report text
+ * included) that a killed process left behind. Remove such folders that nothing has touched for 10 minutes.
+ */
+export function removeStaleTempWorkspaces(now = Date.now()): number {
+  let removed = 0
+  let names: string[]
+  try {
+    names = readdirSync(tmpdir())
+  } catch {
+    return 0
+  }
+  for (const name of names) {
+    if (!/^radlabel-label-[A-Za-z0-9]{6}$/.test(name)) continue
+    const dir = join(tmpdir(), name)
+    try {
+      const files = readdirSync(dir)
+      const newest = Math.max(statSync(dir).mtimeMs, ...files.map((f) => statSync(join(dir, f)).mtimeMs))
+      if (now - newest < 10 * 60_000) continue
+      rmSync(dir, { recursive: true, force: true })
+      removed++
+    } catch {
+      /* not ours, or already gone */
+    }
+  }
+  return removed
+}
+
+async function openInput(inputPath: string): Promise<RecordSource> {
+  return openSource(inputPath).catch((err: unknown) => {
+    const e = AppError.from(err)
+    throw new AppError(e.code, e.message.includes(inputPath) ? e.message : `Cannot read ${inputPath}: ${e.message}`, e.hint)
+  })
+}
+
+/** The mapping is fixed up front from the flags, the format's default or the file's field names. */
+function mappingFor(source: RecordSource, opts: LabelOptions): FieldMapping {
+  const fields = source.info.fields
+  return columnOverrides(opts) ? mappingFromFlags(fields, opts) : (defaultMappingFor(source.info.format) ?? mappingFromFlags(fields, {}))
+}
+
+function reportRejections(inputPath: string, rejected: Rejection[], failed: { id: string; error: string }[]): void {
+  for (const r of rejected) process.stderr.write(`radlabel: rejected ${inputPath} ${r.where}: ${r.reason} (written with empty labels)\n`)
+  if (failed.length) {
+    process.stderr.write(
+      `radlabel: the engine failed on ${failed.length} report(s), written with empty labels: ` +
+        `${failed.slice(0, 10).map((f) => `${f.id} (${f.error})`).join(', ')}${failed.length > 10 ? ', ...' : ''}\n`
+    )
+  }
+}
+
+export function registerLabel(program: Command): void {
+  const cmd = program
+    .command('label <input>')
+    .description(
+      'One-shot: label a report file and write a CSV, one row per input row in input order (id first, one column per label: 1/0/-1/empty).\n' +
+        'Without --db the file is streamed and nothing is stored; rejected rows get empty labels and are listed on stderr (exit code 2).'
+    )
+    .requiredOption('--out <file.csv>', 'output CSV (its folder must exist)')
+    .option('--label-set <id>', 'label set: slug, slug@version or id', 'chexpert14')
+    .option('--db <path>', 'import into this workspace and keep the run there (default: nothing is stored)')
+    .option('--run-name <name>', 'name of the stored run (with --db)')
+    .option('--force', 'overwrite the output file')
+    .option('--json', 'print a JSON summary on stdout')
+  addColumnFlags(cmd)
+  addEngineFlags(cmd).action(async (input: string, opts: LabelOptions) => {
+    const inputPath = resolve(input)
+    const outPath = outputPath(opts.out, Boolean(opts.force))
+    removeStaleTempWorkspaces()
+    if (opts.db) await labelIntoWorkspace(inputPath, outPath, opts)
+    else await labelStreaming(inputPath, outPath, opts)
+  })
+}
+
+interface Counts {
+  label: string
+  positive: number
+  uncertain: number
+  negative: number
+}
+
+/** Without --db: read, label and write one chunk at a time; memory holds one chunk. */
+async function labelStreaming(inputPath: string, outPath: string, opts: LabelOptions): Promise<void> {
+  if (opts.runName) throw new AppError('invalid_input', '--run-name needs --db (without it nothing is stored).')
+  // An in-memory workspace resolves label sets and engine settings the same way as a stored one.
+  await withSession(':memory:', async (session) => {
+    const { db } = session.ctx.workspace
+    const config = await engineConfig(opts, db)
+    const labelSet = getLabelSet(db, findLabelSet(db, opts.labelSet).id)
+    const engine = getEngine(opts.engine)
+    const parsed = engine.configSchema.safeParse(config)
+    if (!parsed.success) throw new AppError('invalid_input', `Invalid ${engine.name} settings: ${formatZodError(parsed.error)}`)
+    const source = await openInput(inputPath)
+    const mapping = mappingFor(source, opts)
+    const names = labelSet.labels.map((l) => l.name)
+    const started = Date.now()
+    const progress = progressPrinter(`label ${inputPath}`)
+    const engineSession = await engine.open(parsed.data, { ...labelSet.definition, version: labelSet.version }, (message) =>
+      process.stderr.write(`${message}\n`)
+    )
+    const controller = new AbortController()
+    const onSigint = (): void => controller.abort()
+    process.once('SIGINT', onSigint)
+    const writer = new SafeFileWriter(outPath, Boolean(opts.force))
+    const counts: Counts[] = names.map((label) => ({ label, positive: 0, uncertain: 0, negative: 0 }))
+    const rejected: Rejection[] = []
+    const failed: { id: string; error: string }[] = []
+    let rows = 0
+    let labelled = 0
+    try {
+      writer.write([mapping.idField ?? 'record', ...names].map(csvField).join(',') + '\n')
+      const batchSize = engine.batchSize?.(parsed.data) ?? 256
+      for await (const chunk of labelStream(source, mapping, engineSession, names, { batchSize, signal: controller.signal })) {
+        writer.write(chunk.map((row) => outputLine(row, counts)).join(''))
+        for (const row of chunk) {
+          if (row.rejected) rejected.push({ id: row.id, ...row.rejected })
+          else if (row.failed !== undefined) failed.push({ id: row.id, error: row.failed })
+          else labelled++
+        }
+        rows += chunk.length
+        progress(snapshot(labelled, Date.now() - started, 'running'))
+        if (controller.signal.aborted) break
+        await yieldToEventLoop()
+      }
+      if (controller.signal.aborted) throw new AppError('cancelled', 'Labelling was cancelled; no output was written.')
+      if (labelled === 0 && failed.length === 0) throw new AppError('invalid_input', `${inputPath} has no report that could be read.`, 'See the rejected rows above.')
+      writer.commit()
+    } catch (err) {
+      writer.abort()
+      reportRejections(inputPath, rejected.slice(0, 50), failed)
+      throw err
+    } finally {
+      process.off('SIGINT', onSigint)
+      await engineSession.close().catch(() => {})
+    }
+    const wallMs = Date.now() - started
+    progress(snapshot(labelled, wallMs, 'completed'))
+    reportRejections(inputPath, rejected, failed)
+    const summary = {
+      input: inputPath,
+      output: outPath,
+      rows,
+      labelled,
+      rejected: rejected.length,
+      failed: failed.length,
+      conflicts: 0,
+      workspace: null,
+      run: null,
+      engine: engine.name,
+      labelSet: `${labelSet.slug}@${labelSet.version}`,
+      config: parsed.data,
+      provenance: { ...engineSession.provenance, engine: engine.name, labelSet: { slug: labelSet.slug, version: labelSet.version } },
+      wallMs,
+      labels: counts
+    }
+    if (opts.json) printJson(summary)
+    else {
+      process.stderr.write(
+        [
+          `Labelled ${labelled} reports${failed.length ? `, ${failed.length} failed` : ''} in ${(wallMs / 1000).toFixed(1)} s (${Math.round(labelled / Math.max(wallMs / 1000, 0.001))} reports/s).`,
+          `Engine ${engine.name}, label set ${labelSet.slug}@${labelSet.version}, settings ${JSON.stringify(parsed.data)}.`,
+          'label                         positive  uncertain  negative',
+          ...counts.map((c) => `${c.label.padEnd(28)} ${String(c.positive).padStart(9)} ${String(c.uncertain).padStart(10)} ${String(c.negative).padStart(9)}`),
+          `Wrote ${rows} rows to ${outPath}${rejected.length ? `; ${rejected.length} input row(s) rejected (empty labels)` : ''}.`
+        ].join('\n') + '\n'
+      )
+    }
+    if (rejected.length || failed.length) process.exitCode = 2
+  })
+}
+
+function outputLine(row: StreamRow, counts: Counts[]): string {
+  let line = csvField(row.id)
+  if (!row.states) return line + ','.repeat(counts.length) + '\n'
+  for (let i = 0; i < row.states.length; i++) {
+    const s = row.states[i]
+    if (s === 'positive') counts[i].positive++
+    else if (s === 'uncertain') counts[i].uncertain++
+    else if (s === 'negative') counts[i].negative++
+    line += ',' + (s ? STATE_TO_CSV[s] : '')
+  }
+  return line + '\n'
+}
+
+function snapshot(done: number, ms: number, status: 'running' | 'completed') {
+  return {
+    id: 0,
+    kind: 'label',
+    title: 'label',
+    status,
+    progress: { done, total: null, unit: 'reports', rate: ms > 0 ? (1000 * done) / ms : undefined },
+    error: null,
+    result: null,
+    createdAt: '',
+    updatedAt: ''
+  } as const
+}
+
+/** Reads the input again in order: each record's report key and id, or why it was rejected. */
+async function inputKeys(path: string, mapping: FieldMapping): Promise<{ keys: (string | null)[]; ids: string[]; rejected: Map<number, Rejection> }> {
   const source = await openSource(path)
   const keys: (string | null)[] = []
   const ids: string[] = []
-  const rejected: Rejection[] = []
+  const rejected = new Map<number, Rejection>()
   for await (const item of records(source)) {
     const where = describeLocation(item.loc)
     if (item.kind === 'error') {
-      rejected.push({ where, reason: item.reason })
+      rejected.set(keys.length, { id: '', where, reason: item.reason })
+      keys.push(null)
+      ids.push('')
       continue
     }
     const m = applyMapping(item.fields, mapping)
     if (!m.ok) {
-      rejected.push({ where, reason: m.reason })
+      const id = mapping.idField ? (item.fields[mapping.idField] ?? '').trim() : String(item.loc.record)
+      rejected.set(keys.length, { id, where, reason: m.reason })
+      keys.push(null)
+      ids.push(id)
       continue
     }
     keys.push(m.report.externalId ?? `sha256:${sha256(m.report.text)}`)
@@ -120,91 +280,57 @@ async function inputKeys(path: string, mapping: FieldMapping): Promise<{ keys: (
   return { keys, ids, rejected }
 }
 
-export function registerLabel(program: Command): void {
-  const cmd = program
-    .command('label <input>')
-    .description('One-shot: import a report file, label it, write a CSV (id first, one column per label: 1/0/-1/empty).')
-    .requiredOption('--out <file.csv>', 'output CSV')
-    .option('--label-set <id>', 'label set: slug, slug@version or id', 'chexpert14')
-    .option('--id-column <column>', 'input column with the report id (default: detected; else the record number)')
-    .option('--text-columns <c1,c2>', 'input column(s) with the report text; several become sections (findings, impression, ...)')
-    .option('--db <path>', 'import into this workspace and keep the run there (default: a temporary workspace)')
-    .option('--run-name <name>', 'name of the stored run')
-    .option('--force', 'overwrite the output file')
-    .option('--json', 'print a JSON summary on stdout')
-  addEngineFlags(cmd).action(async (input: string, opts: LabelOptions) => {
-    const inputPath = resolve(input)
-    const outPath = assertWritable(opts.out, Boolean(opts.force))
-    const tempDir = opts.db ? null : mkdtempSync(join(tmpdir(), 'radlabel-label-'))
-    const dbPath = opts.db ?? join(tempDir!, 'label.db')
-    try {
-      await withSession(dbPath, async (session) => {
-        const { db } = session.ctx.workspace
-        const config = await engineConfig(opts, db)
-        // the mapping is fixed up front so the import and the output read records the same way
-        const probe = await openSource(inputPath).catch((err: unknown) => {
-          const e = AppError.from(err)
-          throw new AppError(e.code, `Cannot read ${inputPath}: ${e.message}`, e.hint)
-        })
-        const fields = probe.info.fields
-        const mapping =
-          opts.idColumn || opts.textColumns
-            ? mappingFromFlags(fields, opts.idColumn, opts.textColumns)
-            : (defaultMappingFor(probe.info.format) ?? suggestMapping(fields))
-        const imported = await importFile(db, { path: inputPath, mapping }, { yieldFn: yieldToEventLoop })
-        if (imported.status === 'refused') {
-          throw new AppError('invalid_input', imported.error ?? `${inputPath} could not be imported.`, 'Check the file format and --id-column / --text-columns.')
-        }
-        const { keys, ids, rejected } = await inputKeys(inputPath, mapping)
-        const labelRows = await labelKeys(session, db, keys, imported.batchId, opts, config)
-        const labelSet = getLabelSet(db, labelRows.run.labelSetId)
-        const idHeader = mapping.idField ?? 'record'
-        const unlabelled: string[] = []
-        const written = writeFileSafely(outPath, Boolean(opts.force), (w) => {
-          w.write([idHeader, ...labelSet.labels.map((l) => l.name)].map(csvField).join(',') + '\n')
-          let rows = 0
-          keys.forEach((key, i) => {
-            const states = key ? labelRows.byKey.get(key) : undefined
-            if (!states) {
-              unlabelled.push(ids[i])
-              return
-            }
-            w.write([ids[i], ...states.map((s) => (s ? STATE_TO_CSV[s] : ''))].map(csvField).join(',') + '\n')
-            rows++
-          })
-          return { rows }
-        })
-        for (const r of rejected) process.stderr.write(`radlabel: rejected ${inputPath} ${r.where}: ${r.reason}\n`)
-        if (unlabelled.length) {
-          process.stderr.write(
-            `radlabel: ${unlabelled.length} record(s) have no labels (the engine failed on them) and were left out: ${unlabelled.slice(0, 10).join(', ')}${unlabelled.length > 10 ? ', ...' : ''}\n`
-          )
-        }
-        if (imported.conflicts) {
-          process.stderr.write(
-            `radlabel: ${imported.conflicts} record(s) reuse an id already in the workspace with other text; the stored text was labelled (see "radlabel import" issues).\n`
-          )
-        }
-        const run = getRun(db, labelRows.run.sourceId)
-        const summary = {
-          input: inputPath,
-          output: written.path,
-          rows: written.rows,
-          rejected: rejected.length,
-          conflicts: imported.conflicts,
-          workspace: opts.db ? session.ctx.workspace.path : null,
-          run
-        }
-        if (opts.json) printJson(summary)
-        else {
-          process.stderr.write(runSummaryLines(run, runPositives(db, run.sourceId)).join('\n') + '\n')
-          process.stderr.write(`Wrote ${written.rows} rows to ${written.path}${rejected.length ? `; ${rejected.length} input row(s) rejected` : ''}.\n`)
-        }
-        if (rejected.length || unlabelled.length) process.exitCode = 2
-      })
-    } finally {
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+/** With --db: import into the workspace, label as a stored run, write the CSV from the run's labels. */
+async function labelIntoWorkspace(inputPath: string, outPath: string, opts: LabelOptions): Promise<void> {
+  await withSession(opts.db!, async (session) => {
+    const { db } = session.ctx.workspace
+    const config = await engineConfig(opts, db)
+    const mapping = mappingFor(await openInput(inputPath), opts)
+    const imported = await importFile(db, { path: inputPath, mapping }, { yieldFn: yieldToEventLoop })
+    if (imported.status === 'refused') {
+      throw new AppError('invalid_input', imported.error ?? `${inputPath} could not be imported.`, 'Check the file format and the column flags (--id-column, --text-column ...).')
     }
+    const { keys, ids, rejected } = await inputKeys(inputPath, mapping)
+    const labelRows = await labelKeys(session, db, keys, imported.batchId, opts, config)
+    const labelSet = getLabelSet(db, labelRows.run.labelSetId)
+    const unlabelled: string[] = []
+    const writer = new SafeFileWriter(outPath, Boolean(opts.force))
+    try {
+      writer.write([mapping.idField ?? 'record', ...labelSet.labels.map((l) => l.name)].map(csvField).join(',') + '\n')
+      keys.forEach((key, i) => {
+        const states = key ? labelRows.byKey.get(key) : undefined
+        if (key && !states) unlabelled.push(ids[i])
+        writer.write([ids[i], ...(states ?? labelSet.labels.map(() => null)).map((s) => (s ? STATE_TO_CSV[s] : ''))].map(csvField).join(',') + '\n')
+      })
+      writer.commit()
+    } catch (err) {
+      writer.abort()
+      throw err
+    }
+    reportRejections(inputPath, [...rejected.values()], unlabelled.map((id) => ({ id, error: 'no labels' })))
+    if (imported.conflicts) {
+      process.stderr.write(
+        `radlabel: ${imported.conflicts} record(s) reuse an id already in the workspace with other text; the stored text was labelled (see "radlabel import" issues).\n`
+      )
+    }
+    const run = getRun(db, labelRows.run.sourceId)
+    const summary = {
+      input: inputPath,
+      output: outPath,
+      rows: keys.length,
+      labelled: keys.length - rejected.size - unlabelled.length,
+      rejected: rejected.size,
+      failed: unlabelled.length,
+      conflicts: imported.conflicts,
+      workspace: session.ctx.workspace.path,
+      run
+    }
+    if (opts.json) printJson(summary)
+    else {
+      process.stderr.write(runSummaryLines(run, runPositives(db, run.sourceId)).join('\n') + '\n')
+      process.stderr.write(`Wrote ${keys.length} rows to ${outPath}${rejected.size ? `; ${rejected.size} input row(s) rejected (empty labels)` : ''}.\n`)
+    }
+    if (rejected.size || unlabelled.length) process.exitCode = 2
   })
 }
 
