@@ -19,3 +19,11 @@ export function formatParams(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`
   return `${Math.round(n / 1e3)} K`
 }
+
+/** An estimate's length in words: 42 -> "42 s", 600 -> "10 min", 9000 -> "2.5 h", 300000 -> "3.5 days". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`
+  return `${(seconds / 86400).toFixed(1)} days`
+}

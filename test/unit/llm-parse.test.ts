@@ -1,6 +1,7 @@
 // Parsing and normalisation of LLM answers, on canned outputs (well-formed, sloppy and malformed).
 import { describe, expect, it } from 'vitest'
 import { CHEXPERT14 } from '../../src/common/labelsets'
+import { compileLabelSet, labelReport } from '../../src/common/rules'
 import type { LabelSetDefinition } from '../../src/common/types'
 import { LlmAnswerError, NO_QUOTE, QUOTE_NOT_FOUND, locateQuote, normaliseState, parseAnswer } from '../../src/node/engines/llm/parse'
 
@@ -77,12 +78,32 @@ describe('parseAnswer: classification', () => {
     expect(missing.rule).toBe('llm:classify:missing')
   })
 
-  it('derives CheXpert No Finding instead of asking for it', () => {
+  it('derives CheXpert No Finding instead of asking for it: positive, or negative naming what blocks it', () => {
     const none = parseAnswer('{"labels": {"Support Devices": "positive"}, "evidence": []}', { task: 'classify', labelSet: CHEXPERT14, text: report })
-    expect(none.decisions.find((d) => d.label === 'No Finding')).toMatchObject({ state: 'positive', rule: 'llm:derived' })
+    expect(none.decisions.find((d) => d.label === 'No Finding')).toMatchObject({ state: 'positive', rule: 'aggregation:chexpert (no finding other than support devices)' })
     const some = parseAnswer('{"labels": {"Edema": "uncertain"}, "evidence": []}', { task: 'classify', labelSet: CHEXPERT14, text: report })
-    expect(some.decisions.find((d) => d.label === 'No Finding')!.state).toBe('not_mentioned')
+    expect(some.decisions.find((d) => d.label === 'No Finding')).toMatchObject({ state: 'negative', rule: 'aggregation:chexpert (Edema is uncertain)' })
     expect(some.decisions).toHaveLength(14)
+    const open = parseAnswer('{"findings": [{"phrase": "pleural effusion", "quote": "Small left pleural effusion"}]}', { task: 'open', labelSet: CHEXPERT14, text: report })
+    expect(open.decisions.find((d) => d.label === 'No Finding')!.state).toBe('negative')
+  })
+
+  it('gives No Finding exactly the state and rule the rules engine gives, for the same other labels', () => {
+    const compiled = compileLabelSet(CHEXPERT14)
+    const reports = [
+      'FINDINGS: Heart size is normal. Lungs are clear. No pleural effusion or pneumothorax.',
+      'FINDINGS: Endotracheal tube in place. Lungs are clear.',
+      'FINDINGS: Possible early pneumonia in the right lower lobe.',
+      'IMPRESSION: Cardiomegaly with small bilateral pleural effusions.',
+      'FINDINGS: No acute cardiopulmonary process.'
+    ]
+    for (const text of reports) {
+      const rules = labelReport(text, [], compiled, 'whole')
+      const answer = { labels: Object.fromEntries(rules.filter((d) => d.label !== 'No Finding').map((d) => [d.label, d.state])), evidence: [] }
+      const llm = parseAnswer(JSON.stringify(answer), { task: 'classify', labelSet: CHEXPERT14, text })
+      const pick = (ds: { label: string; state: string; rule?: string }[]) => ds.find((d) => d.label === 'No Finding')!
+      expect({ state: pick(llm.decisions).state, rule: pick(llm.decisions).rule }, text).toEqual({ state: pick(rules).state, rule: pick(rules).rule })
+    }
   })
 
   it('rejects malformed answers with a clear reason', () => {

@@ -7,6 +7,7 @@ export { CHEXPERT14, NO_FINDING_IGNORES } from './chexpert14'
 export { CHESTXRAY14 } from './chestxray14'
 export * from './names'
 export * from './validate'
+export * from './noFinding'
 
 export const BUILTIN_LABEL_SETS: readonly LabelSetDefinition[] = [CHEXPERT14, CHESTXRAY14]
 

@@ -3,6 +3,7 @@
 // per report (positive > uncertain > negative > not mentioned), with evidence and the deciding rule.
 import type { Evidence, LabelDecision, LabelState, Section, Span, TextScope } from '../types'
 import { splitSentences } from '../text/sentences'
+import { deriveNoFinding } from '../labelsets/noFinding'
 import { MAX_GAP, TermKind, type CompiledLabelSet } from './compile'
 import { tokenize, type Tokens } from './tokenize'
 import type { ContextRule } from './types'
@@ -407,25 +408,8 @@ export function labelReport(
   return decisions
 }
 
-/**
- * CheXpert's "No Finding": positive when no other label except Support Devices is positive or
- * uncertain; otherwise negative, with the first such label as evidence.
- */
+/** CheXpert's "No Finding" (shared with every engine: src/common/labelsets/noFinding.ts). */
 function applyChexpertAggregation(c: CompiledLabelSet, decisions: LabelDecision[]): void {
-  const blocking = decisions.find(
-    (d, i) => i !== c.noFindingIndex && !c.noFindingIgnores[i] && (d.state === 'positive' || d.state === 'uncertain')
-  )
-  decisions[c.noFindingIndex] = blocking
-    ? {
-        label: c.labels[c.noFindingIndex],
-        state: 'negative',
-        evidence: blocking.evidence.slice(0, 2),
-        rule: `aggregation:chexpert (${blocking.label} is ${blocking.state})`
-      }
-    : {
-        label: c.labels[c.noFindingIndex],
-        state: 'positive',
-        evidence: [],
-        rule: 'aggregation:chexpert (no finding other than support devices)'
-      }
+  const others = decisions.filter((_d, i) => i !== c.noFindingIndex && !c.noFindingIgnores[i])
+  decisions[c.noFindingIndex] = deriveNoFinding(c.labels[c.noFindingIndex], others)
 }

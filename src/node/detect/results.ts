@@ -24,7 +24,7 @@ export function runResults(db: Db, q: ResultsQuery): DetectResultsPage {
   const run = getRun(db, q.sourceId)
   const labelSet = getLabelSet(db, run.labelSetId)
   const labels = labelSet.labels
-  const scope = scopeClause(run.scope)
+  const scope = scopeClause(run.scope, run.sourceId)
   const where = [scope.sql]
   const args: unknown[] = [...scope.args]
   if (q.search) {

@@ -1,7 +1,7 @@
 // The generic run driver: turns an engine into a resumable, cancellable job over a workspace.
 // Per-report results are committed chunk by chunk, so a crash loses at most the chunk in flight.
 import { AppError } from '../../common/errors'
-import type { DetectRun } from '../../common/ipc/calls/detect'
+import type { DetectRun, RunScope } from '../../common/ipc/calls/detect'
 import { formatZodError } from '../../common/ipc/validation'
 import type { JobContext } from '../jobs/jobManager'
 import { yieldToEventLoop } from '../jobs/jobManager'
@@ -11,10 +11,13 @@ import { audit } from '../store/repos/audit'
 import { findLabelSet, getLabelSet } from '../store/repos/labelSets'
 import { createSource, uniqueSourceName, writeSourceLabels, type SourceLabel } from '../store/repos/sources'
 import { APP_VERSION } from '../version'
+import { RunMeter } from './meter'
 import { getEngine } from './registry'
-import type { EngineReport, EngineResult } from './types'
+import { describeScope, resolveScope, scopeClause, storeScopeIds, type ResolvedScope } from './scope'
+import type { Engine, EngineReport, EngineResult } from './types'
 
-export type RunScope = DetectRun['scope']
+export type { RunScope } from '../../common/ipc/calls/detect'
+export { scopeClause } from './scope'
 
 export interface CreateRunInput {
   engine: string
@@ -23,6 +26,16 @@ export interface CreateRunInput {
   name?: string
   scope?: RunScope
   actor?: string
+}
+
+/** Validates an engine's settings (the engine's own schema) before anything is created or loaded. */
+export function parseEngineConfig(engineName: string, config: unknown): { engine: Engine; config: unknown } {
+  const engine = getEngine(engineName)
+  const parsed = engine.configSchema.safeParse(config ?? {})
+  if (!parsed.success) {
+    throw new AppError('invalid_input', `Invalid ${engine.name} settings: ${formatZodError(parsed.error)}`)
+  }
+  return { engine, config: parsed.data }
 }
 
 /** A run as the UI and CLI see it (declared with the IPC contract). */
@@ -35,42 +48,27 @@ export interface RunJobParams {
 
 export const RUN_JOB_KIND = 'detect'
 
-/** SQL restricting `reports r` to a run's scope. */
-export function scopeClause(scope: RunScope): { sql: string; args: number[] } {
-  const parts: string[] = []
-  const args: number[] = []
-  if (scope.batchIds?.length) {
-    parts.push(`r.batch_id IN (${scope.batchIds.map(() => '?').join(',')})`)
-    args.push(...scope.batchIds)
-  }
-  if (scope.reportIds?.length) {
-    parts.push(`r.id IN (${scope.reportIds.map(() => '?').join(',')})`)
-    args.push(...scope.reportIds)
-  }
-  return { sql: parts.length ? parts.join(' AND ') : '1', args }
-}
-
 export function createRun(db: Db, input: CreateRunInput): RunInfo {
-  const engine = getEngine(input.engine)
-  const parsed = engine.configSchema.safeParse(input.config ?? {})
-  if (!parsed.success) {
-    throw new AppError('invalid_input', `Invalid ${engine.name} settings: ${formatZodError(parsed.error)}`)
-  }
+  const { engine, config } = parseEngineConfig(input.engine, input.config)
   const labelSet = findLabelSet(db, input.labelSet)
-  const scope = input.scope ?? {}
-  const where = scopeClause(scope)
-  const total = db.prepare(`SELECT count(*) FROM reports r WHERE ${where.sql}`).pluck().get(...where.args) as number
-  if (total === 0) {
-    throw new AppError('invalid_input', 'There are no reports to label in this workspace.', 'Import reports first.')
-  }
+  const scope = resolveScope(db, input.scope)
+  const total = scope.total
+  if (total === 0) throw emptyScopeError(db, scope)
   const stamp = nowIso().slice(0, 16).replace('T', ' ')
   const name = input.name?.trim() || uniqueSourceName(db, `${engine.name} · ${labelSet.slug} v${labelSet.version} · ${stamp}`)
   const sourceId = db.transaction(() => {
     const id = createSource(db, { name, kind: 'run', labelSetId: labelSet.id })
     db.prepare(
       `INSERT INTO runs (source_id, engine, config_json, scope_json, status, reports_total) VALUES (?, ?, ?, ?, 'queued', ?)`
-    ).run(id, engine.name, JSON.stringify(parsed.data), JSON.stringify(scope), total)
-    audit(db, { actor: input.actor ?? 'system', action: 'run.create', entity: 'run', entityId: id, details: { engine: engine.name, labelSet: `${labelSet.slug}@${labelSet.version}` } })
+    ).run(id, engine.name, JSON.stringify(config), JSON.stringify(scope.stored), total)
+    if (scope.ids) storeScopeIds(db, id, scope.ids)
+    audit(db, {
+      actor: input.actor ?? 'system',
+      action: 'run.create',
+      entity: 'run',
+      entityId: id,
+      details: { engine: engine.name, labelSet: `${labelSet.slug}@${labelSet.version}`, scope: describeScope(scope.stored, total) }
+    })
     return id
   })()
   return getRun(db, sourceId)
@@ -129,6 +127,17 @@ function toRunInfo(row: RunRow): RunInfo {
   }
 }
 
+/** Why a scope holds no report, said so that the user knows what to change. */
+export function emptyScopeError(db: Db, scope: ResolvedScope): AppError {
+  const reports = db.prepare('SELECT count(*) FROM reports').pluck().get() as number
+  if (reports === 0) return new AppError('invalid_input', 'There are no reports to label in this workspace.', 'Import reports first.')
+  return new AppError(
+    'invalid_input',
+    `The run's scope holds no reports (${describeScope(scope.stored, 0)}).`,
+    scope.stored.unlabelledBy !== undefined ? 'That source has labelled every report in the scope.' : 'Widen the scope: other batches, another review set, or more report ids.'
+  )
+}
+
 export function getRun(db: Db, sourceId: number): RunInfo {
   const row = db.prepare(`${RUN_SELECT} WHERE r.source_id = ?`).get(sourceId) as RunRow | undefined
   if (!row) throw new AppError('not_found', `There is no run ${sourceId}.`)
@@ -146,7 +155,7 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
   const engine = getEngine(run.engine)
   const stored = getLabelSet(db, run.labelSetId)
   const labelIds = new Map(stored.labels.map((l) => [l.name, l.id]))
-  const where = scopeClause(run.scope)
+  const where = scopeClause(run.scope, run.sourceId)
   const started = Date.now()
   db.prepare(`UPDATE runs SET status = 'running', job_id = ?, error = NULL, started_at = coalesce(started_at, ?), finished_at = NULL WHERE source_id = ?`).run(
     ctx.jobId,
@@ -183,19 +192,28 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
     const batchSize = engine.batchSize?.(run.config) ?? 256
     let lastId = 0
     const initial = progressOf()
-    ctx.report({ done: initial.done, total: run.reportsTotal, unit: 'reports', counters: { failed: initial.failed } })
+    const meter = new RunMeter(params.onlyFailed ? 0 : initial.done, params.onlyFailed ? initial.failed : run.reportsTotal)
+    ctx.report(meter.progress())
     for (;;) {
       if (ctx.signal.aborted) break
       const rows = nextChunk.all(...where.args, lastId, run.sourceId, batchSize) as { id: number; text: string; sections_json: string }[]
       if (rows.length === 0) break
       lastId = rows[rows.length - 1].id
       const batch: EngineReport[] = rows.map((r) => ({ id: r.id, text: r.text, sections: JSON.parse(r.sections_json) }))
-      const results = await session.label(batch, ctx.signal)
+      meter.startLabelling()
+      const seen = new Set<number>()
+      const results = await session.label(batch, ctx.signal, (r) => {
+        if (seen.has(r.reportId)) return
+        seen.add(r.reportId)
+        meter.add(r)
+        ctx.report(meter.progress())
+      })
       if (results.length !== batch.length) {
         throw new AppError('engine_failed', `The ${engine.name} engine returned ${results.length} results for ${batch.length} reports.`)
       }
       commitResults(db, run.sourceId, results, labelIds)
       for (const r of results) {
+        if (!seen.has(r.reportId)) meter.add(r)
         if (r.ok) {
           tokensIn += r.promptTokens ?? 0
           tokensOut += r.completionTokens ?? 0
@@ -203,13 +221,7 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
       }
       const p = progressOf()
       db.prepare('UPDATE runs SET reports_done = ?, reports_failed = ? WHERE source_id = ?').run(p.done, p.failed, run.sourceId)
-      const seconds = (Date.now() - started) / 1000
-      ctx.report({
-        done: p.done,
-        total: run.reportsTotal,
-        unit: 'reports',
-        counters: { failed: p.failed, ...(tokensOut ? { tokensPerSecond: Math.round((tokensOut / seconds) * 10) / 10 } : {}) }
-      })
+      ctx.report(meter.progress())
       await yieldToEventLoop()
     }
     if (ctx.signal.aborted) status = stopStatus(ctx)

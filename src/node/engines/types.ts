@@ -31,8 +31,11 @@ export type EngineResult =
 export interface EngineSession {
   /** Recorded on the run: versions, hashes, settings. */
   provenance: Record<string, unknown>
-  /** One result per report, in the same order. */
-  label(batch: EngineReport[], signal: AbortSignal): Promise<EngineResult[]>
+  /**
+   * One result per report, in the same order. An engine that finishes reports one by one may call
+   * `onResult` as each finishes (any order): the driver shows per-report progress from it.
+   */
+  label(batch: EngineReport[], signal: AbortSignal, onResult?: (result: EngineResult) => void): Promise<EngineResult[]>
   close(): Promise<void>
 }
 

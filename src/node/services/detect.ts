@@ -2,7 +2,9 @@
 import type { EngineInfo } from '../../common/ipc/calls/detect'
 import { runReport, runResults } from '../detect/results'
 import { engines } from '../engines/registry'
-import { createRun, getRun, listRuns, RUN_JOB_KIND } from '../engines/run'
+import { PROBE_JOB_KIND } from '../engines/probe'
+import { createRun, getRun, listRuns, parseEngineConfig, RUN_JOB_KIND } from '../engines/run'
+import { resolveScope } from '../engines/scope'
 import { handlers } from './handler'
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -22,11 +24,21 @@ export const detectHandlers = handlers({
       labelSet: input.labelSet,
       config: input.config,
       name: input.name,
-      scope: input.batchIds?.length ? { batchIds: input.batchIds } : {},
+      scope: { ...input.scope, ...(input.batchIds?.length ? { batchIds: input.batchIds } : {}) },
       actor: 'user'
     })
     const job = ctx.jobs.start(RUN_JOB_KIND, `Detect: ${run.name}`, { sourceId: run.sourceId })
     return { run: getRun(ctx.workspace.db, run.sourceId), job }
+  },
+  'detect.scopeCount': (input, ctx) => {
+    const scope = resolveScope(ctx.workspace.db, input.scope)
+    return { matching: scope.matching, chosen: scope.total }
+  },
+  'detect.probe': (input, ctx) => {
+    // validated now, so that a wrong setting is an answer to this call rather than a failed job
+    parseEngineConfig(input.engine, input.config)
+    const job = ctx.jobs.start(PROBE_JOB_KIND, `Probe: ${input.engine} on ${input.reports} report(s)`, input)
+    return { job }
   },
   'detect.runs': (_input, ctx) => listRuns(ctx.workspace.db),
   'detect.run': (input, ctx) => getRun(ctx.workspace.db, input.sourceId),

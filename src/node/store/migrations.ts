@@ -260,6 +260,19 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `
 
-export const migrations: Migration[] = [{ version: 1, name: 'foundation', sql: foundation }]
+// Steerable runs: the report ids a run's scope resolved to (first N, a seeded sample, a review set,
+// the reports another source has not labelled, a list of ids), fixed when the run is created.
+const runScopeReports = /* sql */ `
+CREATE TABLE run_scope_reports (
+  source_id INTEGER NOT NULL REFERENCES runs(source_id) ON DELETE CASCADE,
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  PRIMARY KEY (source_id, report_id)
+) WITHOUT ROWID;
+`
+
+export const migrations: Migration[] = [
+  { version: 1, name: 'foundation', sql: foundation },
+  { version: 9, name: 'run scope reports', sql: runScopeReports }
+]
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version

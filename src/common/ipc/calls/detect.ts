@@ -21,7 +21,7 @@ export interface DetectRun {
   status: string
   config: Record<string, unknown>
   provenance: Record<string, unknown>
-  scope: { batchIds?: number[]; reportIds?: number[] }
+  scope: StoredRunScope
   reportsTotal: number
   reportsDone: number
   reportsFailed: number
@@ -74,6 +74,61 @@ export interface DetectReportResult {
 }
 
 const labelSetRef = z.union([id, z.string().trim().min(1).max(120)])
+const sourceRef = z.union([id, z.string().trim().min(1).max(300)])
+
+/**
+ * Which reports a run labels. Filters intersect (import batches, a review set, the reports another
+ * source has not labelled, a list of report ids or keys); then `limit` keeps the first N (by report
+ * id) or `sample` a seeded random N. The run driver resolves it once, when the run is created, and
+ * stores the chosen reports, so resume labels exactly those.
+ */
+export const runScopeSchema = z
+  .object({
+    batchIds: z.array(id).max(1000).optional(),
+    reportIds: z.array(id).max(2_000_000).optional(),
+    /** Report keys (the ids a site knows: accession or external id). */
+    reportKeys: z.array(z.string().trim().min(1).max(500)).max(2_000_000).optional(),
+    reviewSet: sourceRef.optional(),
+    /** Only reports this source (run, imported or curated labels) has no labels for. */
+    unlabelledBy: sourceRef.optional(),
+    limit: z.number().int().positive().optional(),
+    sample: z.object({ size: z.number().int().positive(), seed: z.number().int().min(0).max(2 ** 32 - 1) }).optional()
+  })
+  .strict()
+  .refine((s) => !(s.limit && s.sample), { message: 'choose either the first N reports (limit) or a random sample, not both' })
+export type RunScope = z.input<typeof runScopeSchema>
+
+/**
+ * The scope as a run stores it: the request without the long id lists, plus `frozen` when the chosen
+ * report ids were stored in run_scope_reports, and how many were given or chosen.
+ */
+export type StoredRunScope = Omit<RunScope, 'reportIds' | 'reportKeys'> & {
+  reportIds?: number[]
+  frozen?: boolean
+  reportIdsGiven?: number
+  reportKeysGiven?: number
+  reviewSetName?: string
+  unlabelledByName?: string
+  chosen?: number
+}
+
+export interface ProbeEstimate {
+  /** Reports in the scope the full run would label. */
+  total: number
+  probed: number
+  failed: number
+  /** The first errors of failed probe reports (what to fix before committing). */
+  errors: string[]
+  /** Loading the engine (model load, hashing): paid once per run. */
+  openSeconds: number
+  labelSeconds: number
+  reportsPerSecond: number
+  tokensPerSecond: number | null
+  promptTokensPerReport: number | null
+  completionTokensPerReport: number | null
+  /** open + total / reportsPerSecond. */
+  estimateSeconds: number
+}
 
 export const detectCalls = {
   'detect.engines': call<EngineInfo[]>()(noInput),
@@ -84,7 +139,23 @@ export const detectCalls = {
       labelSet: labelSetRef,
       config: z.record(z.string(), z.unknown()).default({}),
       name: z.string().trim().max(200).optional(),
-      batchIds: z.array(id).max(1000).optional()
+      batchIds: z.array(id).max(1000).optional(),
+      scope: runScopeSchema.optional()
+    })
+  ),
+  /** How many reports a scope holds, before a run is created (the form shows it as the user edits). */
+  'detect.scopeCount': call<{ matching: number; chosen: number }>()(z.object({ scope: runScopeSchema.default({}) })),
+  /**
+   * Labels a few reports of the scope without storing anything and estimates the full run's time.
+   * A job (kind 'detect-probe'); its result is a ProbeEstimate.
+   */
+  'detect.probe': call<{ job: JobSnapshot }>()(
+    z.object({
+      engine: z.string().trim().min(1).max(40),
+      labelSet: labelSetRef,
+      config: z.record(z.string(), z.unknown()).default({}),
+      scope: runScopeSchema.default({}),
+      reports: z.number().int().min(1).max(100).default(5)
     })
   ),
   'detect.runs': call<DetectRun[]>()(noInput),

@@ -1,18 +1,23 @@
 // `radlabel detect`: label every report of a workspace (or some import batches) with an engine, as a
 // stored, resumable run. Engine flags become the engine's config (see engine-flags.ts).
 import type { Command } from 'commander'
+import { AppError } from '../../../common/errors'
+import type { JobSnapshot } from '../../../common/types'
+import { probeLines, probeRun, type ProbeInput } from '../../engines/probe'
 import { createRun, getRun, RUN_JOB_KIND, type RunInfo } from '../../engines/run'
+import { describeScope } from '../../engines/scope'
 import type { Db } from '../../store/db'
-import { printJson, printLines } from '../output'
+import { printJson, printLines, progressPrinter } from '../output'
 import { runJobInForeground, withSession } from '../session'
 import { addEngineFlags, engineConfig, type EngineFlags } from './engine-flags'
 import { requireWorkspace } from './eval'
+import { addScopeFlags, scopeFromFlags, type ScopeFlags } from './scope-flags'
 
-interface DetectOptions extends EngineFlags {
+interface DetectOptions extends EngineFlags, ScopeFlags {
   db: string
   labelSet: string
   runName?: string
-  batch?: string[]
+  probe?: string
   json?: boolean
 }
 
@@ -43,6 +48,26 @@ export function runSummaryLines(run: RunInfo, counts: ReturnType<typeof runPosit
   ]
 }
 
+async function probeCommand(db: Db, input: ProbeInput, json?: boolean): Promise<void> {
+  if (!Number.isInteger(input.reports) || input.reports! < 1 || input.reports! > 100) {
+    throw new AppError('invalid_input', '--probe needs a number of reports from 1 to 100.')
+  }
+  const controller = new AbortController()
+  const onSigint = (): void => controller.abort()
+  process.once('SIGINT', onSigint)
+  try {
+    const printer = progressPrinter('probe')
+    const estimate = await probeRun(db, input, {
+      signal: controller.signal,
+      report: (p) => printer({ status: 'running', progress: { done: 0, total: null, unit: 'reports', ...p } } as JobSnapshot)
+    })
+    if (json) printJson({ probe: estimate })
+    else printLines(probeLines(estimate))
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}
+
 export function registerDetect(program: Command): void {
   const cmd = program
     .command('detect')
@@ -50,22 +75,27 @@ export function registerDetect(program: Command): void {
     .requiredOption('--db <path>', 'workspace database file')
     .requiredOption('--label-set <id>', 'label set: slug (newest version), slug@version or id, e.g. chexpert14')
     .option('--run-name <name>', 'name of the run (default: engine, label set and time)')
-    .option('--batch <id...>', 'only the reports of these import batches')
+    .option('--probe <n>', 'label only N reports spread over the scope, store nothing, and print an estimate of the full run')
     .option('--json', 'print one JSON object')
-  addEngineFlags(cmd).action(async (opts: DetectOptions) => {
+  addEngineFlags(addScopeFlags(cmd)).action(async (opts: DetectOptions) => {
     requireWorkspace(opts.db)
+    const scope = scopeFromFlags(opts)
     await withSession(opts.db, async (session) => {
       const { db } = session.ctx.workspace
       const config = await engineConfig(opts, db)
-      const batchIds = (opts.batch ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0)
+      if (opts.probe !== undefined) {
+        await probeCommand(db, { engine: opts.engine, labelSet: opts.labelSet, config, scope, reports: Number(opts.probe) }, opts.json)
+        return
+      }
       const run = createRun(db, {
         engine: opts.engine,
         labelSet: opts.labelSet,
         config,
         name: opts.runName,
-        scope: batchIds.length ? { batchIds } : {},
+        scope,
         actor: 'cli'
       })
+      process.stderr.write(`Scope: ${describeScope(run.scope, run.reportsTotal)}.\n`)
       await runJobInForeground(session, RUN_JOB_KIND, `detect ${run.name}`, { sourceId: run.sourceId })
       const final = getRun(db, run.sourceId)
       const counts = runPositives(db, run.sourceId)

@@ -23,6 +23,7 @@ export interface EngineFlags {
   contextSize?: string
   batchSize?: string
   promptTemplate?: string
+  maxTokens?: string
 }
 
 export function addEngineFlags(cmd: Command, defaultEngine = 'rules'): Command {
@@ -46,6 +47,7 @@ export function addEngineFlags(cmd: Command, defaultEngine = 'rules'): Command {
     .option('--context-size <n>', 'llm: tokens per sequence')
     .option('--batch-size <n>', 'llm: tokens per llama.cpp batch')
     .option('--prompt-template <name>', 'llm: prompt template (built-in or saved in the workspace)')
+    .option('--max-tokens <n>', 'llm: most tokens one answer may have (default 1024; a longer answer is a per-report error)')
 }
 
 const RULES_FLAGS = ['scope', 'hedging'] as const
@@ -60,7 +62,8 @@ const LLM_FLAGS = [
   'gpuLayers',
   'contextSize',
   'batchSize',
-  'promptTemplate'
+  'promptTemplate',
+  'maxTokens'
 ] as const
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)

@@ -2,7 +2,7 @@
 // names, state synonyms) but never guesses: an answer that is not the expected JSON is a per-report error
 // that keeps the raw text. Every quote is checked against the report; a quote that is not found is kept
 // and flagged in Evidence.note.
-import { findLabel } from '../../../common/labelsets'
+import { deriveNoFinding, findLabel, noFindingIndexOf } from '../../../common/labelsets'
 import type { Evidence, LabelDecision, LabelSetDefinition, LabelState } from '../../../common/types'
 import type { EngineResult, OpenFinding } from '../types'
 import { mapPhrase } from './mapPhrase'
@@ -167,16 +167,13 @@ function parseClassification(answer: Record<string, unknown>, ctx: ParseContext)
   return withDerivedNoFinding(decisions, ctx.labelSet)
 }
 
-/** CheXpert's "No Finding": positive when nothing but support devices is positive or uncertain. */
+/** CheXpert's "No Finding", derived exactly as the rules engine does (src/common/labelsets/noFinding.ts). */
 function withDerivedNoFinding(decisions: LabelDecision[], labelSet: LabelSetDefinition): LabelDecision[] {
-  if (labelSet.aggregation !== 'chexpert' || !labelSet.labels.some((l) => l.name === 'No Finding')) return decisions
-  const anything = decisions.some(
-    (d) => d.label !== 'Support Devices' && (d.state === 'positive' || d.state === 'uncertain')
-  )
-  return [
-    ...decisions,
-    { label: 'No Finding', state: anything ? 'not_mentioned' : 'positive', evidence: [], rule: 'llm:derived' }
-  ]
+  const index = noFindingIndexOf(labelSet)
+  if (index < 0) return decisions
+  const name = labelSet.labels[index]!.name
+  const others = decisions.filter((d) => d.label !== name)
+  return [...others, deriveNoFinding(name, others)]
 }
 
 /** Positive decisions for the labels that open findings map to (open task alone cannot say negative). */
@@ -192,12 +189,7 @@ function decisionsFromFindings(findings: OpenFinding[], labelSet: LabelSetDefini
     evidence,
     rule: 'llm:open'
   }))
-  return labelSet.aggregation === 'chexpert'
-    ? withDerivedNoFinding(
-        decisions.filter((d) => d.label !== 'No Finding'),
-        labelSet
-      ).filter((d) => d.state !== 'not_mentioned')
-    : decisions
+  return withDerivedNoFinding(decisions, labelSet)
 }
 
 export function parseAnswer(raw: string, ctx: ParseContext): ParsedAnswer {

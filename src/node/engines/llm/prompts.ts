@@ -4,6 +4,7 @@
 // with quotes), so that their expected answers follow any label set, custom ones included.
 import type { LlmTask, PromptTemplate } from '../../../common/ipc/calls/models'
 import type { LabelSetDefinition, LabelState } from '../../../common/types'
+import { noFindingIndexOf } from '../../../common/labelsets/noFinding'
 import { mapPhrase } from './mapPhrase'
 
 export { LLM_TASKS, promptTemplateSchema } from '../../../common/ipc/calls/models'
@@ -63,9 +64,8 @@ export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [DEFAULT_TEMPLATE]
 
 /** Labels the model is asked about: CheXpert's derived "No Finding" is computed, not asked. */
 export function askedLabels(labelSet: LabelSetDefinition): string[] {
-  return labelSet.labels
-    .map((l) => l.name)
-    .filter((name) => !(labelSet.aggregation === 'chexpert' && name === 'No Finding'))
+  const noFinding = noFindingIndexOf(labelSet)
+  return labelSet.labels.filter((_l, i) => i !== noFinding).map((l) => l.name)
 }
 
 function labelList(labelSet: LabelSetDefinition): string {
