@@ -9,8 +9,14 @@ export type CsvEvent =
 
 export interface CsvParserOptions {
   delimiter: string
-  /** A quoted field longer than this is treated as an unterminated quote (bounds memory). */
+  /**
+   * A record longer than this is not buffered: an unquoted one is reported once and skipped to its line
+   * end (streamed, so time stays linear), a quoted field without a closing quote within it is an
+   * unterminated quote. Bounds memory and the re-scans of an incomplete record.
+   */
   maxRecordChars?: number
+  /** Line number of the first line fed (2 when a `sep=` line was cut off). */
+  firstLine?: number
 }
 
 const QUOTE = 34
@@ -32,14 +38,21 @@ export class CsvParser {
   private line = 1
   private readonly delim: number
   private readonly maxRecordChars: number
+  /** Inside an over-long unquoted record: input is dropped up to the next line break. */
+  private skippingLine = false
 
   constructor(opts: CsvParserOptions) {
     if (opts.delimiter.length !== 1) throw new Error('CSV delimiter must be one character')
     this.delim = opts.delimiter.charCodeAt(0)
     this.maxRecordChars = opts.maxRecordChars ?? 4_000_000
+    this.line = opts.firstLine ?? 1
   }
 
   push(chunk: string, out: CsvEvent[] = []): CsvEvent[] {
+    if (this.skippingLine) {
+      chunk = this.skipToLineEnd(chunk)
+      if (this.skippingLine) return out
+    }
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk
     this.pos = 0
     this.drain(false, out)
@@ -47,10 +60,27 @@ export class CsvParser {
   }
 
   end(out: CsvEvent[] = []): CsvEvent[] {
+    if (this.skippingLine) {
+      this.skippingLine = false
+      this.buf = ''
+      this.pos = 0
+      return out
+    }
     this.drain(true, out)
     this.buf = ''
     this.pos = 0
     return out
+  }
+
+  /** Drop input up to and including the next line break; returns what follows it. */
+  private skipToLineEnd(chunk: string): string {
+    let k = 0
+    while (k < chunk.length && chunk.charCodeAt(k) !== LF && chunk.charCodeAt(k) !== CR) k++
+    if (k >= chunk.length) return ''
+    this.skippingLine = false
+    this.line++
+    // A \r\n split across chunks leaves a lone \n at the next chunk's start: a blank line, no record.
+    return chunk.charCodeAt(k) === CR && chunk.charCodeAt(k + 1) === LF ? chunk.slice(k + 2) : chunk.slice(k + 1)
   }
 
   private drain(final: boolean, out: CsvEvent[]): void {
@@ -139,6 +169,20 @@ export class CsvParser {
         j++
       }
       if (j >= n) {
+        if (!final && n - start > this.maxRecordChars) {
+          // An over-long unquoted record: report it once, then stream past its line end.
+          out.push({
+            kind: 'error',
+            line: this.line + breaks,
+            reason: `record longer than ${this.maxRecordChars} characters on line ${this.line + breaks}; skipped to its line end`,
+            raw: s.slice(start, start + 2000)
+          })
+          this.line += breaks
+          this.skippingLine = true
+          this.buf = ''
+          this.pos = 0
+          return false
+        }
         if (!final) return false
         fields.push(s.slice(i, j))
         return this.emit(fields, n, breaks, out)

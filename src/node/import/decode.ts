@@ -127,3 +127,24 @@ export function decodeBuffer(buf: Buffer, forced?: TextEncoding): { text: string
   const text = d.decode(buf.subarray(guess.bom)) + d.end()
   return { text, guess }
 }
+
+/**
+ * Why a report file's bytes are no text (NUL bytes, many control characters, a known binary signature),
+ * or undefined. The same test a single file gets at detection, applied to every file of a folder.
+ */
+export function binaryReason(buf: Buffer): string | undefined {
+  const head = buf.subarray(0, 8192)
+  const ascii = head.subarray(0, 8).toString('latin1')
+  if (ascii.startsWith('%PDF')) return 'this is a PDF document, not a text report'
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'this is a zip archive (or Office file), not a text report'
+  const guess = sniffEncoding(head, head.length >= buf.length)
+  if (guess.encoding.startsWith('utf-16')) return undefined
+  if (buf.indexOf(0) !== -1) return 'the file contains NUL bytes: binary data, not a text report'
+  let control = 0
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i]
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12 && c !== 28) control++
+  }
+  if (control > head.length * 0.05) return 'the file is mostly control characters: binary data, not a text report'
+  return undefined
+}

@@ -2,9 +2,12 @@
 // single resource. Text from presentedForm text/plain (base64), else conclusion, else the narrative.
 import { isUtf8 } from 'node:buffer'
 import type { RecordFields } from '../../common/import/mapping'
-import { decodeWindows1252 } from './decode'
+import { convert as convertHtml } from 'html-to-text'
+import { z } from 'zod'
+import { formatZodError } from '../../common/ipc/validation'
+import { binaryReason, decodeWindows1252 } from './decode'
 import { openTextFile } from './text-file'
-import { openJsonLike, type ValueConverter } from './json'
+import { MAX_RECORD_DEPTH, nestedDeeperThan, openJsonLike, tooDeep, type ValueConverter } from './json'
 import { clipRaw, type ReadOptions, type RecordSource } from './types'
 
 export const FHIR_FIELDS = [
@@ -20,6 +23,7 @@ export const FHIR_FIELDS = [
   'category',
   'modality'
 ]
+
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' }
 
@@ -41,41 +45,56 @@ export function narrativeToText(div: string): string {
     .trim()
 }
 
-interface Coding {
-  system?: string
-  code?: string
-  display?: string
-}
-interface CodeableConcept {
-  text?: string
-  coding?: Coding[]
-}
-interface Attachment {
-  contentType?: string
-  data?: string
-  title?: string
-}
-interface DiagnosticReport {
-  resourceType: string
-  id?: string
-  identifier?: Array<{ value?: string; type?: CodeableConcept; system?: string }>
-  status?: string
-  category?: CodeableConcept[]
-  code?: CodeableConcept
-  subject?: { reference?: string; identifier?: { value?: string } }
-  effectiveDateTime?: string
-  effectivePeriod?: { start?: string }
-  issued?: string
-  conclusion?: string
-  presentedForm?: Attachment[]
-  text?: { div?: string }
-  modality?: unknown
+// The parts of a DiagnosticReport that are read, with their FHIR types: a resource with other types
+// (presentedForm an object, data a number, identifier a string) is one rejected record with the path.
+const coding = z.object({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() }).loose()
+const concept = z.object({ text: z.string().optional(), coding: z.array(coding).optional() }).loose()
+const attachment = z
+  .object({ contentType: z.string().optional(), data: z.string().optional(), title: z.string().optional() })
+  .loose()
+const diagnosticReportSchema = z
+  .object({
+    resourceType: z.literal('DiagnosticReport'),
+    id: z.string().optional(),
+    identifier: z
+      .array(z.object({ value: z.string().optional(), type: concept.optional(), system: z.string().optional() }).loose())
+      .optional(),
+    status: z.string().optional(),
+    category: z.array(concept).optional(),
+    code: concept.optional(),
+    subject: z.object({ reference: z.string().optional(), identifier: z.object({ value: z.string().optional() }).loose().optional() }).loose().optional(),
+    effectiveDateTime: z.string().optional(),
+    effectivePeriod: z.object({ start: z.string().optional() }).loose().optional(),
+    issued: z.string().optional(),
+    conclusion: z.string().optional(),
+    presentedForm: z.array(attachment).optional(),
+    text: z.object({ div: z.string().optional() }).loose().optional()
+  })
+  .loose()
+type DiagnosticReport = z.infer<typeof diagnosticReportSchema>
+type Attachment = z.infer<typeof attachment>
+
+const conceptText = (c?: z.infer<typeof concept>) =>
+  c?.text ?? c?.coding?.find((x) => x.display)?.display ?? c?.coding?.[0]?.code ?? ''
+
+/** A presentedForm that cannot be taken as report text: the record is rejected with this reason. */
+export class UnreadableForm extends Error {}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
+
+/** Strict base64 (standard or URL-safe alphabet; line breaks allowed): bytes, or an UnreadableForm. */
+export function decodeBase64Strict(data: string, where: string): Buffer {
+  const compact = data.replace(/[\r\n\t ]+/g, '')
+  if (compact.length % 4 === 1 || !(BASE64.test(compact) || BASE64URL.test(compact))) {
+    throw new UnreadableForm(`${where}.data is not valid base64; the attachment cannot be decoded`)
+  }
+  return Buffer.from(compact, BASE64.test(compact) ? 'base64' : 'base64url')
 }
 
-const conceptText = (c?: CodeableConcept) => c?.text ?? c?.coding?.find((x) => x.display)?.display ?? c?.coding?.[0]?.code ?? ''
-
-function decodeBase64Text(data: string, contentType: string): string {
-  const bytes = Buffer.from(data, 'base64')
+function decodeTextBytes(bytes: Buffer, contentType: string, where: string): string {
+  const binary = binaryReason(bytes)
+  if (binary) throw new UnreadableForm(`${where} (${contentType || 'no contentType'}) holds binary data, not text (${binary})`)
   const charset = /charset\s*=\s*"?([\w-]+)/i.exec(contentType)?.[1]?.toLowerCase()
   if (charset === 'windows-1252' || charset === 'cp1252' || charset === 'iso-8859-1' || charset === 'latin1')
     return decodeWindows1252(bytes)
@@ -84,20 +103,60 @@ function decodeBase64Text(data: string, contentType: string): string {
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s
 }
 
+/** HTML -> text with html-to-text: blocks and rows become lines, cells are separated, scripts and styles dropped. */
+export function htmlToText(html: string): string {
+  return convertHtml(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+      { selector: 'h4', options: { uppercase: false } },
+      { selector: 'h5', options: { uppercase: false } },
+      { selector: 'h6', options: { uppercase: false } },
+      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, colSpacing: 3, maxColumnWidth: 10000 } }
+    ]
+  })
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+const isPlain = (f: Attachment) => /^text\/plain\b/i.test(f.contentType ?? '')
+const isHtml = (f: Attachment) => /^(text\/html|application\/xhtml\+xml)\b/i.test(f.contentType ?? '')
+
 /** The fields of one DiagnosticReport; `text` empty when it has none (the mapping rejects it then). */
 export function diagnosticReportFields(r: DiagnosticReport): RecordFields {
   let text = ''
   let source = ''
-  const forms = (r.presentedForm ?? []).filter((f) => /^text\/plain\b/i.test(f.contentType ?? '') && f.data)
-  if (forms.length > 0) {
-    text = forms.map((f) => decodeBase64Text(f.data as string, f.contentType ?? '')).join('\n\n')
+  const forms = r.presentedForm ?? []
+  const withData = forms.map((f, i) => ({ f, where: `presentedForm[${i}]` })).filter((x) => x.f.data !== undefined && x.f.data !== '')
+  const plain = withData.filter((x) => isPlain(x.f))
+  const html = withData.filter((x) => isHtml(x.f))
+  if (plain.length > 0) {
+    text = plain.map((x) => decodeTextBytes(decodeBase64Strict(x.f.data as string, x.where), x.f.contentType ?? '', x.where)).join('\n\n')
     source = 'presentedForm'
+  } else if (html.length > 0) {
+    text = html
+      .map((x) => htmlToText(decodeTextBytes(decodeBase64Strict(x.f.data as string, x.where), x.f.contentType ?? '', x.where)))
+      .join('\n\n')
+    source = 'presentedForm text/html (converted from HTML)'
   } else if (r.conclusion && r.conclusion.trim() !== '') {
     text = r.conclusion
     source = 'conclusion'
   } else if (r.text?.div) {
     text = narrativeToText(r.text.div)
     source = 'narrative'
+  } else if (withData.length > 0) {
+    // Only a PDF, an image or bytes without a contentType: no text to label.
+    const types = [...new Set(withData.map((x) => x.f.contentType || 'no contentType'))].join(', ')
+    throw new UnreadableForm(
+      `the report's only content is an attachment of type ${types}, not text; RadLabel reads text/plain or text/html (export the text from the RIS)`
+    )
   }
   const acsn =
     r.identifier?.find((i) => i.type?.coding?.some((c) => c.code === 'ACSN'))?.value ?? r.identifier?.[0]?.value ?? ''
@@ -142,7 +201,23 @@ function fhirConverter(counters: { skipped: number }): ValueConverter {
       counters.skipped++
       return null
     }
-    return { kind: 'record', fields: diagnosticReportFields(v as DiagnosticReport), loc }
+    if (nestedDeeperThan(v, MAX_RECORD_DEPTH)) return tooDeep(loc, raw)
+    const parsed = diagnosticReportSchema.safeParse(v)
+    if (!parsed.success) {
+      return {
+        kind: 'error',
+        code: 'malformed',
+        reason: `record ${loc.record}${loc.line ? ` (line ${loc.line})` : ''}: DiagnosticReport${(v as { id?: unknown }).id ? ` "${String((v as { id?: unknown }).id)}"` : ''} has fields of the wrong FHIR type: ${formatZodError(parsed.error)}`,
+        loc,
+        raw: clipRaw(raw)
+      }
+    }
+    try {
+      return { kind: 'record', fields: diagnosticReportFields(parsed.data), loc }
+    } catch (err) {
+      if (!(err instanceof UnreadableForm)) throw err
+      return { kind: 'error', code: 'not_a_report', reason: `record ${loc.record}${loc.line ? ` (line ${loc.line})` : ''}: ${err.message}`, loc, raw: clipRaw(raw) }
+    }
   }
 }
 

@@ -82,8 +82,9 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     if (own) resumeBatchId = own.id
     else if (f.resumeBatchId !== undefined) resumeBatchId = f.resumeBatchId
     else if (params.autoResume !== false) {
-      const size = await fileSize(path)
-      if (size !== undefined) resumeBatchId = findResumableBatch(db, path, options, size)?.id
+      // A folder has no size of its own: its batch is matched by path and options (importFile then
+      // refuses the resume if the folder's files changed since).
+      resumeBatchId = findResumableBatch(db, path, options, await fileSize(path))?.id
     }
     const mapping = resumeBatchId === undefined ? await resolveMapping(db, f) : undefined
     const label = params.files.length > 1 ? `file ${i + 1}/${params.files.length}: ` : ''

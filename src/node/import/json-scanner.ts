@@ -31,8 +31,13 @@ export class JsonRecordScanner {
   private keyStart = -1
   private lastKey = ''
   private done = false
+  /** Inside an element over the size cap: scanned to its end without keeping its text. */
+  private oversized = false
 
-  constructor(private readonly arrayKeys: readonly string[] = RECORD_ARRAY_KEYS) {}
+  constructor(
+    private readonly arrayKeys: readonly string[] = RECORD_ARRAY_KEYS,
+    private readonly maxElementChars = Infinity
+  ) {}
 
   push(chunk: string, out: ScanEvent[] = []): ScanEvent[] {
     let cut = this.keep >= 0 ? Math.min(this.keep, this.pos) : this.pos
@@ -124,7 +129,7 @@ export class JsonRecordScanner {
         continue
       }
       // An element of the records array begins.
-      if (depth === this.recordsDepth && this.elementStart < 0 && c !== 44 && c !== 93) {
+      if (depth === this.recordsDepth && this.elementStart < 0 && !this.oversized && c !== 44 && c !== 93) {
         this.elementStart = i
         this.elementLine = this.line
         this.keep = i
@@ -150,14 +155,30 @@ export class JsonRecordScanner {
         }
         if (this.stack.length === this.recordsDepth && this.elementStart >= 0) {
           this.emit(s, i + 1, out)
-        }
+        } else if (this.stack.length === this.recordsDepth && this.oversized) this.oversized = false
       } else if (c === 44) {
-        if (depth === this.recordsDepth) this.closeScalar(s, i, out)
+        if (depth === this.recordsDepth) {
+          this.closeScalar(s, i, out)
+          this.oversized = false
+        }
         if (depth === 1 && this.rootKind === 123) this.expectKey = true
       }
       i++
     }
     this.pos = i
+    if (this.elementStart >= 0 && n - this.elementStart > this.maxElementChars) {
+      // Report the record once and stop keeping its text; the scan goes on to its end in constant memory.
+      out.push({
+        kind: 'error',
+        line: this.elementLine,
+        index: ++this.index,
+        reason: `record ${this.index} (line ${this.elementLine}) is longer than ${this.maxElementChars} characters; skipped`,
+        raw: s.slice(this.elementStart, this.elementStart + 2000)
+      })
+      this.elementStart = -1
+      this.keep = -1
+      this.oversized = true
+    }
     if (this.rootKind === 123 && this.recordsDepth < 0 && this.keep >= 0 && n - this.keep > MAX_SINGLE_OBJECT) {
       out.push({
         kind: 'error',

@@ -10,8 +10,35 @@ import {
   type ReaderItem,
   type ReadOptions,
   type RecordLocation,
-  type RecordSource
+  type RecordSource,
+  recordCharsCap
 } from './types'
+
+/** Deepest nesting a record may have: real report records have a handful of levels. */
+export const MAX_RECORD_DEPTH = 64
+
+/** Does a parsed value nest objects/arrays deeper than `limit`? Iterative: no recursion on hostile input. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 0 }]
+  while (stack.length > 0) {
+    const { v, d } = stack.pop() as { v: unknown; d: number }
+    if (v === null || typeof v !== 'object') continue
+    if (d >= limit) return true
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x !== null && typeof x === 'object') stack.push({ v: x, d: d + 1 })
+  }
+  return false
+}
+
+/** The rejection of a record nested too deeply, with its location. */
+export function tooDeep(loc: RecordLocation, raw: string): ErrorItem {
+  return {
+    kind: 'error',
+    code: 'malformed',
+    reason: `record ${loc.record}${loc.line ? ` (line ${loc.line})` : ''} is nested deeper than ${MAX_RECORD_DEPTH} levels; not a report record`,
+    loc,
+    raw: clipRaw(raw.slice(0, 2000))
+  }
+}
 
 /** Nested objects become dotted names ("report.findings"); arrays of strings become lines. */
 export function flattenRecord(value: Record<string, unknown>, prefix = '', out: RecordFields = {}): RecordFields {
@@ -30,6 +57,7 @@ export function flattenRecord(value: Record<string, unknown>, prefix = '', out: 
 export type ValueConverter = (value: unknown, loc: RecordLocation, raw: string) => ReaderItem | null
 
 export const plainRecord: ValueConverter = (value, loc, raw) => {
+  if (nestedDeeperThan(value, MAX_RECORD_DEPTH)) return tooDeep(loc, raw)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const type = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
     return { kind: 'error', code: 'malformed', reason: `record ${loc.record} is ${type}, not an object with fields`, loc, raw: clipRaw(raw) }
@@ -48,27 +76,62 @@ function parseError(err: unknown, loc: RecordLocation, raw: string): ErrorItem {
   }
 }
 
-/** Splits text into lines across chunks, keeping line numbers. */
+/** One line of a lines file; `oversized`: longer than the cap, its text dropped. */
+export interface SplitLine {
+  text: string
+  line: number
+  oversized?: boolean
+}
+
+/**
+ * Splits text into lines across chunks, keeping line numbers. Linear in the input: a line spanning many
+ * chunks is kept as parts and joined once; one longer than `maxChars` is dropped (reported, not kept).
+ */
 export class LineSplitter {
-  private rest = ''
+  private parts: string[] = []
+  private partsLength = 0
+  private oversized = false
   private line = 0
-  push(chunk: string, out: Array<{ text: string; line: number }> = []): Array<{ text: string; line: number }> {
-    const s = this.rest + chunk
+  constructor(private readonly maxChars = Infinity) {}
+  push(chunk: string, out: SplitLine[] = []): SplitLine[] {
     let from = 0
     for (;;) {
-      const nl = s.indexOf('\n', from)
+      const nl = chunk.indexOf('\n', from)
       if (nl === -1) break
-      const end = nl > from && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
-      out.push({ text: s.slice(from, end), line: ++this.line })
+      const piece = chunk.slice(from, nl)
+      this.finish(piece, out)
       from = nl + 1
     }
-    this.rest = s.slice(from)
+    const rest = from === 0 ? chunk : chunk.slice(from)
+    if (rest !== '') {
+      if (!this.oversized && this.partsLength + rest.length > this.maxChars) {
+        this.oversized = true
+        this.parts = []
+        this.partsLength = 0
+      }
+      if (!this.oversized) {
+        this.parts.push(rest)
+        this.partsLength += rest.length
+      }
+    }
     return out
   }
-  end(out: Array<{ text: string; line: number }> = []): Array<{ text: string; line: number }> {
-    if (this.rest !== '') out.push({ text: this.rest.replace(/\r$/, ''), line: ++this.line })
-    this.rest = ''
+  end(out: SplitLine[] = []): SplitLine[] {
+    if (this.partsLength > 0 || this.oversized) this.finish('', out)
     return out
+  }
+  private finish(piece: string, out: SplitLine[]): void {
+    const line = ++this.line
+    if (this.oversized || this.partsLength + piece.length > this.maxChars) {
+      out.push({ text: '', line, oversized: true })
+    } else {
+      let text = this.parts.length ? this.parts.join('') + piece : piece
+      if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1)
+      out.push({ text, line })
+    }
+    this.parts = []
+    this.partsLength = 0
+    this.oversized = false
   }
 }
 
@@ -91,8 +154,8 @@ export async function openJsonLike(path: string, opts: ReadOptions, jl: JsonLike
   const makeConverter = (skipFirst: number) => {
     let record = 0
     let skip = skipFirst
-    return (e: ScanEvent | { kind: 'line'; text: string; line: number }, items: ReaderItem[]) => {
-      if (e.kind === 'line' && e.text.trim() === '') return
+    return (e: ScanEvent | ({ kind: 'line' } & SplitLine), items: ReaderItem[]) => {
+      if (e.kind === 'line' && !e.oversized && e.text.trim() === '') return
       record++
       if (skip > 0) {
         skip--
@@ -103,6 +166,15 @@ export async function openJsonLike(path: string, opts: ReadOptions, jl: JsonLike
         items.push({ kind: 'error', code: 'malformed', reason: e.reason, loc, raw: clipRaw(e.raw) })
         return
       }
+      if (e.kind === 'line' && e.oversized) {
+        items.push({
+          kind: 'error',
+          code: 'malformed',
+          reason: `line ${e.line} is longer than ${recordCharsCap(opts.maxReportChars)} characters; skipped`,
+          loc
+        })
+        return
+      }
       let value: unknown
       try {
         value = JSON.parse(e.text)
@@ -110,7 +182,19 @@ export async function openJsonLike(path: string, opts: ReadOptions, jl: JsonLike
         items.push(parseError(err, loc, e.text))
         return
       }
-      const item = jl.convert(value, loc, e.text)
+      let item: ReaderItem | null
+      try {
+        item = jl.convert(value, loc, e.text)
+      } catch (err) {
+        // A converter meeting a shape it does not expect costs this record only.
+        item = {
+          kind: 'error',
+          code: 'malformed',
+          reason: `record ${loc.record}${loc.line ? ` (line ${loc.line})` : ''} has an unexpected structure: ${(err as Error).message}`,
+          loc,
+          raw: clipRaw(e.text)
+        }
+      }
       if (item && item.kind === 'record' && checkDecoding && e.text.includes(REPLACEMENT_CHAR)) {
         items.push({
           kind: 'error',
@@ -127,7 +211,7 @@ export async function openJsonLike(path: string, opts: ReadOptions, jl: JsonLike
   const iterate = async function* (chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<ReaderItem[]> {
     const convert = makeConverter(opts.skip ?? 0)
     if (jl.mode === 'lines') {
-      const splitter = new LineSplitter()
+      const splitter = new LineSplitter(recordCharsCap(opts.maxReportChars))
       for await (const chunk of chunks) {
         const items: ReaderItem[] = []
         for (const l of splitter.push(chunk)) convert({ kind: 'line', ...l }, items)
@@ -137,7 +221,7 @@ export async function openJsonLike(path: string, opts: ReadOptions, jl: JsonLike
       for (const l of splitter.end()) convert({ kind: 'line', ...l }, items)
       if (items.length) yield items
     } else {
-      const scanner = new JsonRecordScanner(jl.arrayKeys ?? RECORD_ARRAY_KEYS)
+      const scanner = new JsonRecordScanner(jl.arrayKeys ?? RECORD_ARRAY_KEYS, recordCharsCap(opts.maxReportChars))
       for await (const chunk of chunks) {
         const items: ReaderItem[] = []
         for (const e of scanner.push(chunk)) convert(e, items)

@@ -24,6 +24,8 @@ export interface SourceOptions {
   delimiter?: string
   hasHeader?: boolean
   sheet?: string
+  /** Per-report size cap in characters (default 1 MiB). */
+  maxReportChars?: number
 }
 
 export interface ImportFileParams {
@@ -111,17 +113,17 @@ function statements(db: Db) {
 }
 
 /**
- * Find an unfinished batch (interrupted or cancelled) of the same file with the same options: importing
+ * Find an unfinished batch (interrupted, cancelled or failed) of the same file with the same options: importing
  * the file again continues it instead of starting over.
  */
-export function findResumableBatch(db: Db, path: string, options: SourceOptions, size: number): BatchRow | undefined {
+export function findResumableBatch(db: Db, path: string, options: SourceOptions, size: number | undefined): BatchRow | undefined {
   const rows = db
     .prepare(
-      `SELECT * FROM import_batches WHERE source_path = ? AND status IN ('interrupted','cancelled')
+      `SELECT * FROM import_batches WHERE source_path = ? AND status IN ('interrupted','cancelled','failed')
        ORDER BY id DESC`
     )
     .all(path) as BatchRow[]
-  return rows.find((r) => r.bytes_total === size && JSON.stringify(storedMapping(r).options) === JSON.stringify(options))
+  return rows.find((r) => (size === undefined || r.bytes_total === size) && JSON.stringify(storedMapping(r).options) === JSON.stringify(options))
 }
 
 /**
@@ -221,7 +223,7 @@ export async function importFile(
   const now = nowIso()
 
   // Mapping, hashing and JSON happen as records arrive (between reads); the transaction only writes.
-  const prepare = makePreparer(mapping, batchId, now)
+  const prepare = makePreparer(mapping, batchId, now, options.maxReportChars)
   const writeChunk = db.transaction((rows: Prepared[], bytesDone: number) => {
     const c = { added: 0, duplicates: 0, conflicts: 0, rejected: 0 }
     for (const row of rows) {

@@ -2,7 +2,7 @@
 // import worker thread for large files (so the main thread only writes), or inline.
 import { createHash } from 'node:crypto'
 import { applyMapping, type FieldMapping } from '../../common/import/mapping'
-import type { ReaderItem, RecordLocation } from './types'
+import { DEFAULT_MAX_REPORT_CHARS, type ReaderItem, type RecordLocation } from './types'
 
 export const EXCERPT_CHARS = 4000
 
@@ -33,7 +33,12 @@ export function describeLocation(loc: RecordLocation): string {
   return parts.join(', ')
 }
 
-export function makePreparer(mapping: FieldMapping, batchId: number, now: string): (item: ReaderItem) => Prepared {
+export function makePreparer(
+  mapping: FieldMapping,
+  batchId: number,
+  now: string,
+  maxReportChars = DEFAULT_MAX_REPORT_CHARS
+): (item: ReaderItem) => Prepared {
   return (item: ReaderItem): Prepared => {
     const where = describeLocation(item.loc)
     if (item.kind === 'error') {
@@ -47,6 +52,20 @@ export function makePreparer(mapping: FieldMapping, batchId: number, now: string
       return { kind: 'issue', file: item.loc.file, where, externalId: id, reason: mapped.reason, excerpt, chars: excerpt.length }
     }
     const r = mapped.report
+    if (r.text.length > maxReportChars) {
+      const excerpt = r.text.slice(0, 2000)
+      return {
+        kind: 'issue',
+        file: item.loc.file,
+        where,
+        externalId: r.externalId,
+        reason:
+          `report text is ${r.text.length.toLocaleString('en-US')} characters, over the limit of ${maxReportChars.toLocaleString('en-US')}` +
+          ` per report (not a single report? raise the limit with --max-report-chars if it is one)`,
+        excerpt,
+        chars: excerpt.length
+      }
+    }
     const hash = sha256(r.text)
     const key = r.externalId ?? `sha256:${hash}`
     let hasMeta = false

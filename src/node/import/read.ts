@@ -1,5 +1,6 @@
 // One entry point for every format: detect (unless forced), open the right reader, and a preview of the
 // first records with a suggested mapping for the wizard and the CLI.
+import { stat } from 'node:fs/promises'
 import {
   applyMapping,
   suggestMapping,
@@ -32,7 +33,26 @@ export function defaultMappingFor(format: ImportFormat): FieldMapping | undefine
   }
 }
 
+/**
+ * Refuse what is neither a regular file nor a folder (a FIFO, a device, a socket) before any format
+ * opens it: reading one blocks forever or never ends. Holds for every format, forced or detected.
+ */
+export async function assertImportablePath(path: string): Promise<void> {
+  let st
+  try {
+    st = await stat(path)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`
+    throw new ImportFileError(path, `the file ${why}.`, 'Check the path and your permissions.')
+  }
+  if (st.isFile() || st.isDirectory()) return
+  const what = st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file'
+  throw new ImportFileError(path, `this is ${what}, not a file or folder of reports; it is not read.`, 'Choose a regular file or a folder.')
+}
+
 export async function openSource(path: string, opts: ReadOptions = {}): Promise<RecordSource & { detection?: string }> {
+  await assertImportablePath(path)
   let format = opts.format && opts.format !== 'auto' ? opts.format : undefined
   let detection: string | undefined
   if (!format) {

@@ -2,11 +2,10 @@
 // The MIMIC-CXR layout files/pNN/pNNNNNNNN/sNNNNNNNN.txt gives patient and study ids.
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join, relative, sep } from 'node:path'
-import { decodeBuffer, REPLACEMENT_CHAR } from './decode'
-import { ImportFileError, clipRaw, type ReaderItem, type ReadOptions, type RecordSource } from './types'
+import { binaryReason, decodeBuffer, REPLACEMENT_CHAR } from './decode'
+import { DEFAULT_MAX_REPORT_CHARS, ImportFileError, clipRaw, type ReaderItem, type ReadOptions, type RecordSource } from './types'
 
 export const TXT_FIELDS = ['id', 'text', 'file', 'patient_id', 'study_id']
-const MAX_REPORT_BYTES = 16 * 1024 * 1024
 const MIMIC_RE = /(?:^|\/)p(\d{2})\/p(\d{8})\/s(\d{8})\.txt$/i
 
 export function mimicIds(relPath: string): { patientId: string; studyId: string } | undefined {
@@ -83,10 +82,35 @@ export async function openTxtDir(path: string, opts: ReadOptions = {}, mimic?: b
         if (i < skip) continue
         const r = rel(f.path)
         const loc = { file: f.path, record: i + 1 }
-        if (f.size > MAX_REPORT_BYTES) {
-          batch.push({ kind: 'error', code: 'malformed', reason: `the file is ${f.size} bytes, too large to be one report`, loc })
+        // UTF-8 needs at most 4 bytes a character: a larger file cannot be under the cap.
+        const maxBytes = (opts.maxReportChars ?? DEFAULT_MAX_REPORT_CHARS) * 4 + 4
+        let buf: Buffer | undefined
+        if (f.size > maxBytes) {
+          batch.push({
+            kind: 'error',
+            code: 'malformed',
+            reason: `${r}: the file is ${f.size} bytes, too large to be one report (limit ${opts.maxReportChars ?? DEFAULT_MAX_REPORT_CHARS} characters; --max-report-chars)`,
+            loc
+          })
         } else {
-          const buf = await readFile(f.path)
+          try {
+            buf = await readFile(f.path)
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code
+            batch.push({
+              kind: 'error',
+              code: 'malformed',
+              reason:
+                `${r}: the file cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (err as Error).message}); ` +
+                'fix its permissions and import the folder again: the rest of the folder is imported and the re-run continues this batch',
+              loc
+            })
+          }
+        }
+        const binary = buf ? binaryReason(buf) : undefined
+        if (buf && binary) {
+          batch.push({ kind: 'error', code: 'not_a_report', reason: `${r}: ${binary}; skipped`, loc })
+        } else if (buf) {
           const { text, guess } = decodeBuffer(buf, opts.encoding)
           if (guess.note && !encodingsSeen.has(guess.encoding)) {
             encodingsSeen.add(guess.encoding)

@@ -17,6 +17,8 @@ export interface ReadOptions {
   hasHeader?: boolean
   /** xlsx: sheet name (default: the first sheet). */
   sheet?: string
+  /** Reports longer than this many characters are rejected (default DEFAULT_MAX_REPORT_CHARS). */
+  maxReportChars?: number
   /** Skip the first N items (records and errors) of the file: resume after a checkpoint. */
   skip?: number
 }
@@ -52,4 +54,13 @@ export class ImportFileError extends AppError {
 export const MAX_RAW = 20_000
 export function clipRaw(s: string): string {
   return s.length > MAX_RAW ? s.slice(0, MAX_RAW) + `… [${s.length - MAX_RAW} more characters]` : s
+}
+
+/** Default per-report size cap: 1 MiB of text, far above any real radiology report (a few KB). */
+export const DEFAULT_MAX_REPORT_CHARS = 1024 * 1024
+
+/** The most a reader buffers for one record: the report cap plus room for the other fields. */
+export function recordCharsCap(maxReportChars: number | undefined): number {
+  const cap = maxReportChars ?? DEFAULT_MAX_REPORT_CHARS
+  return cap * 2 + 65536
 }

@@ -1,0 +1,147 @@
+// Issue 15: the quirks real exports carry, each on synthetic files of several variants.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { headersIn, splitSections } from '../../src/common/text/sections'
+import { openSource } from '../../src/node/import/read'
+import { records, type ReaderItem } from '../../src/node/import/types'
+
+const dir = mkdtempSync(join(tmpdir(), 'radlabel-quirks-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function write(name: string, content: string | Buffer): string {
+  const p = join(dir, name)
+  mkdirSync(join(p, '..'), { recursive: true })
+  writeFileSync(p, content)
+  return p
+}
+
+async function items(path: string, opts = {}) {
+  const src = await openSource(path, opts)
+  const out: ReaderItem[] = []
+  for await (const it of records(src)) out.push(it)
+  return { src, out }
+}
+
+const named = (text: string) => splitSections(text).map((s) => [s.name, text.slice(s.start, s.end)])
+
+describe('1. report body with no heading after a header block', () => {
+  it('MIMIC style: banner, INDICATION, COMPARISON, then two unheaded paragraphs -> findings and impression', () => {
+    const t =
+      '                                 FINAL REPORT\n INDICATION:  ___-year-old with chest pain.\n\n COMPARISON:  Prior film.\n\n' +
+      ' Right IJ catheter tip in the SVC. Small left effusion.\n\n Small left pleural effusion.\n'
+    expect(named(t)).toEqual([
+      ['other', ''],
+      ['indication', '___-year-old with chest pain.'],
+      ['comparison', 'Prior film.'],
+      ['findings', 'Right IJ catheter tip in the SVC. Small left effusion.'],
+      ['impression', 'Small left pleural effusion.']
+    ])
+  })
+
+  it('variants: CRLF, several findings paragraphs, one paragraph, an explicit IMPRESSION, WET READ banner, TECHNIQUE', () => {
+    const crlf = 'FINAL REPORT\r\nCOMPARISON: None.\r\n\r\nHeart normal.\r\nLungs clear.\r\n\r\nNo acute process.\r\n'
+    expect(named(crlf)).toEqual([
+      ['other', ''],
+      ['comparison', 'None.'],
+      ['findings', 'Heart normal.\r\nLungs clear.'],
+      ['impression', 'No acute process.']
+    ])
+    const three = 'INDICATION: Cough.\n\nPara one.\n\nPara two.\n\nConclusion para.'
+    expect(named(three)).toEqual([
+      ['indication', 'Cough.'],
+      ['findings', 'Para one.\n\nPara two.'],
+      ['impression', 'Conclusion para.']
+    ])
+    // One unheaded paragraph: the conclusion, read by both default scopes.
+    expect(named('TECHNIQUE: PA and lateral.\n\nLungs are clear.')).toEqual([
+      ['technique', 'PA and lateral.'],
+      ['impression', 'Lungs are clear.']
+    ])
+    // An IMPRESSION of its own: every unheaded paragraph is findings.
+    expect(named('COMPARISON: None.\n\nMild cardiomegaly.\n\nIMPRESSION: Cardiomegaly.')).toEqual([
+      ['comparison', 'None.'],
+      ['findings', 'Mild cardiomegaly.'],
+      ['impression', 'Cardiomegaly.']
+    ])
+    expect(named('WET READ: JXK 9:15 PM\n  No pneumothorax.\n\nFINDINGS: Lines in place.')).toEqual([
+      ['other', 'JXK 9:15 PM\n  No pneumothorax.'],
+      ['findings', 'Lines in place.']
+    ])
+  })
+
+  it('leaves findings with several paragraphs, addenda and reports without blank lines as they were', () => {
+    expect(named('FINDINGS: A.\n\nB.\n\nIMPRESSION: C.')).toEqual([
+      ['findings', 'A.\n\nB.'],
+      ['impression', 'C.']
+    ])
+    expect(named('IMPRESSION: Normal.\n\nADDENDUM: Called the ward.\n\nDr X informed.')).toEqual([
+      ['impression', 'Normal.'],
+      ['other', 'Called the ward.\n\nDr X informed.']
+    ])
+    expect(named('INDICATION: Fever.\nCOMPARISON: None.\nLungs clear.')).toEqual([
+      ['indication', 'Fever.'],
+      ['comparison', 'None.\nLungs clear.']
+    ])
+  })
+
+  it('a site header map adds headers, overrides built-in ones and turns one off', () => {
+    const t = 'CLINICAL QUESTION: Pneumonia?\nRESULT: Consolidation right lower lobe.\nSUMMARY: Pneumonia.'
+    expect(splitSections(t).map((s) => s.name)).toEqual(['other', 'impression'])
+    const s = splitSections(t, { headers: { 'clinical question': 'indication', 'Result:': 'findings', summary: 'none' } })
+    expect(s.map((x) => [x.name, t.slice(x.start, x.end)])).toEqual([
+      ['indication', 'Pneumonia?'],
+      ['findings', 'Consolidation right lower lobe.\nSUMMARY: Pneumonia.']
+    ])
+    expect(headersIn(t)).toEqual([
+      { phrase: 'SUMMARY', section: 'impression' },
+      { phrase: 'CLINICAL QUESTION', section: null },
+      { phrase: 'RESULT', section: null }
+    ])
+  })
+})
+
+describe('4. Excel sep= hint line in CSV', () => {
+  it('honours the delimiter, skips the line, keeps ids and line numbers; quoted, CRLF, BOM and forced variants', async () => {
+    const variants = [
+      ['sep1.csv', 'sep=;\nid;report\nA1;Lungs clear.\nA2;Small effusion, left.\n'],
+      ['sep2.csv', '"sep=;"\r\nid;report\r\nA1;Lungs clear.\r\nA2;Small effusion, left.\r\n'],
+      ['sep3.csv', '\ufeffsep=|\nid|report\nA1|Lungs clear.\nA2|Small effusion, left.\n'],
+      ['sep4.txt.csv', 'SEP=\t\nid\treport\nA1\tLungs clear.\nA2\tSmall effusion, left.\n']
+    ]
+    for (const [name, content] of variants) {
+      const { src, out } = await items(write(name, content))
+      expect(src.info.fields, name).toEqual(['id', 'report'])
+      expect(src.info.notes.join(' '), name).toMatch(/sep=/)
+      expect(out.map((i) => (i.kind === 'record' ? [i.fields.id, i.fields.report, i.loc.line] : i.reason)), name).toEqual([
+        ['A1', 'Lungs clear.', 3],
+        ['A2', 'Small effusion, left.', 4]
+      ])
+    }
+    const forced = await items(write('sep5.csv', 'sep=;\nid;report\nA1;x\n'), { format: 'csv', hasHeader: true })
+    expect(forced.src.info.fields).toEqual(['id', 'report'])
+  })
+})
+
+describe('5. FHIR report only as HTML', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64')
+  const report = (id: string, html: string, contentType = 'text/html') =>
+    JSON.stringify({ resourceType: 'DiagnosticReport', id, status: 'final', presentedForm: [{ contentType, data: b64(html) }] })
+
+  it('takes the text from the HTML: blocks and cells become lines and separators, entities decoded, scripts dropped', async () => {
+    const lines = [
+      report('h1', '<html><head><style>p{color:red}</style><script>alert(1)</script></head><body><h2>FINDINGS</h2><p>Heart size normal.<br>No effusion &amp; no pneumothorax.</p><h2>IMPRESSION</h2><p>Normal chest &ndash; no change.</p></body></html>'),
+      report('h2', '<div>IMPRESSION: <b>Normal</b></div><table><tr><td>Lung</td><td>Clear</td></tr><tr><td>Heart</td><td>Normal</td></tr></table>', 'text/html; charset=utf-8'),
+      report('h3', '<?xml version="1.0"?><div xmlns="http://www.w3.org/1999/xhtml"><p>FINDINGS: Clear.</p></div>', 'application/xhtml+xml')
+    ]
+    const { out } = await items(write('html.ndjson', lines.join('\n')))
+    const recs = out.map((i) => (i.kind === 'record' ? i.fields : { error: i.reason }))
+    expect(recs[0].text).toBe('FINDINGS\n\nHeart size normal.\nNo effusion & no pneumothorax.\n\nIMPRESSION\n\nNormal chest \u2013 no change.')
+    expect(recs[0].text_source).toMatch(/converted from HTML/)
+    expect(recs[1].text).toMatch(/^IMPRESSION: Normal\n\nLung +Clear\nHeart +Normal$/)
+    expect(recs[2].text).toBe('FINDINGS: Clear.')
+    const sections = splitSections(recs[0].text)
+    expect(sections.map((s) => s.name)).toEqual(['findings', 'impression'])
+  })
+})
