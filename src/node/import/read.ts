@@ -1,6 +1,7 @@
 // One entry point for every format: detect (unless forced), open the right reader, and a preview of the
 // first records with a suggested mapping for the wizard and the CLI.
 import { stat } from 'node:fs/promises'
+import { assertSafePath } from '../security/paths'
 import {
   applyMapping,
   suggestMapping,
@@ -38,6 +39,8 @@ export function defaultMappingFor(format: ImportFormat): FieldMapping | undefine
  * opens it: reading one blocks forever or never ends. Holds for every format, forced or detected.
  */
 export async function assertImportablePath(path: string): Promise<void> {
+  // The shared guard (also applied to IPC inputs): no /proc, /sys, /dev, FIFOs, sockets or devices.
+  assertSafePath(path, 'the file to import')
   let st
   try {
     st = await stat(path)
