@@ -2,7 +2,11 @@
 // 8x a typical chest radiograph report), median of several runs. Linear cost shows as a constant
 // characters/s across lengths. Rates are per second of CPU time of this process (one thread labels),
 // so a busy shared machine does not distort them; wall-clock rates are printed too.
-// Usage: npx tsx scripts/bench/rules-speed.ts
+// Usage: npx tsx scripts/bench/rules-speed.ts [--baseline DIR]
+//   --baseline DIR: a checkout of another commit (git worktree add --detach DIR HEAD~1); both engines run
+//   interleaved in this process and the ratio this/baseline is printed per length.
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { CHESTXRAY14, CHEXPERT14 } from '../../src/common/labelsets'
 import { compileLabelSet, labelReport } from '../../src/common/rules'
 import type { Section } from '../../src/common/types'
@@ -44,36 +48,67 @@ function makeReport(seed: number, sentences: number): { text: string; sections: 
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
+interface EngineModule {
+  compileLabelSet: typeof compileLabelSet
+  labelReport: typeof labelReport
+}
+// --baseline DIR: also load DIR's engine (e.g. a git worktree of the parent commit) and interleave runs
+// of both in this one process, printing the ratio this/baseline per length.
+const args = process.argv.slice(2)
+const baselineDir = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined
+const engines: { name: string; mod: EngineModule }[] = [{ name: 'this', mod: { compileLabelSet, labelReport } }]
+if (baselineDir) {
+  const mod = (await import(pathToFileURL(resolve(baselineDir, 'src/common/rules/index.ts')).href)) as EngineModule
+  engines.push({ name: 'baseline', mod })
+  console.log(`baseline engine: ${resolve(baselineDir)} (runs interleaved with this checkout's)`)
+}
+
+/** One timed run (~400 ms): reports per CPU-second and per wall-second. */
+function timedRun(label: (r: { text: string; sections: Section[] }) => void, reports: { text: string; sections: Section[] }[]): [number, number] {
+  let n = 0
+  const start = performance.now()
+  const cpu0 = process.cpuUsage()
+  while (performance.now() - start < 400) {
+    for (const r of reports) label(r)
+    n += reports.length
+  }
+  const cpu = process.cpuUsage(cpu0)
+  return [n / ((cpu.user + cpu.system) / 1e6), n / ((performance.now() - start) / 1000)]
+}
+
 for (const set of [CHESTXRAY14, CHEXPERT14]) {
-  const t0 = performance.now()
-  const compiled = compileLabelSet(set)
-  const compileMs = performance.now() - t0
-  console.log(`label set ${set.slug}: compiled in ${compileMs.toFixed(1)} ms (${compiled.terms.length} term entries, ${compiled.rules.length} context rules)`)
-  console.log('sentences/report  chars/report  reports/CPU-s (median of 7)  chars/CPU-s  reports/wall-s')
+  const compiledBy = engines.map(({ name, mod }) => {
+    const t0 = performance.now()
+    const compiled = mod.compileLabelSet(set)
+    console.log(`label set ${set.slug} (${name}): compiled in ${(performance.now() - t0).toFixed(1)} ms (${compiled.terms.length} term entries, ${compiled.rules.length} context rules)`)
+    return (r: { text: string; sections: Section[] }): void => void mod.labelReport(r.text, r.sections, compiled, 'findings_impression')
+  })
+  console.log(
+    'sentences/report  chars/report  reports/CPU-s (median of 7)  chars/CPU-s  reports/wall-s' +
+      (baselineDir ? '  baseline reports/CPU-s  ratio this/baseline' : '')
+  )
   const lengths = [6, 12, 24, 48]
   const sets = lengths.map((sentences) => Array.from({ length: 500 }, (_, i) => makeReport(i, sentences)))
   // warm-up on every length first, so the JIT has settled before any measurement
-  for (let k = 0; k < 3; k++) for (const reports of sets) for (const r of reports) labelReport(r.text, r.sections, compiled, 'findings_impression')
+  for (let k = 0; k < 3; k++) for (const label of compiledBy) for (const reports of sets) for (const r of reports) label(r)
   for (const [li, sentences] of lengths.entries()) {
     const reports = sets[li]
     const chars = reports.reduce((a, r) => a + r.text.length, 0) / reports.length
-    const rates: number[] = []
-    const wallRates: number[] = []
+    const rates = compiledBy.map(() => [] as number[])
+    const wallRates = compiledBy.map(() => [] as number[])
     for (let run = 0; run < 7; run++) {
-      let n = 0
-      const start = performance.now()
-      const cpu0 = process.cpuUsage()
-      while (performance.now() - start < 400) {
-        for (const r of reports) labelReport(r.text, r.sections, compiled, 'findings_impression')
-        n += reports.length
-      }
-      const cpu = process.cpuUsage(cpu0)
-      rates.push(n / ((cpu.user + cpu.system) / 1e6))
-      wallRates.push(n / ((performance.now() - start) / 1000))
+      compiledBy.forEach((label, e) => {
+        const [cpuRate, wallRate] = timedRun(label, reports)
+        rates[e].push(cpuRate)
+        wallRates[e].push(wallRate)
+      })
     }
-    const rate = median(rates)
-    console.log(
-      `${String(sentences).padStart(16)}  ${chars.toFixed(0).padStart(12)}  ${rate.toFixed(0).padStart(27)}  ${((rate * chars) / 1e6).toFixed(2).padStart(9)} M  ${median(wallRates).toFixed(0).padStart(14)}`
-    )
+    const rate = median(rates[0])
+    let line = `${String(sentences).padStart(16)}  ${chars.toFixed(0).padStart(12)}  ${rate.toFixed(0).padStart(27)}  ${((rate * chars) / 1e6).toFixed(2).padStart(9)} M  ${median(wallRates[0]).toFixed(0).padStart(14)}`
+    if (baselineDir) {
+      const base = median(rates[1])
+      line += `  ${base.toFixed(0).padStart(22)}  ${(rate / base).toFixed(3).padStart(19)}`
+    }
+    console.log(line)
   }
 }

@@ -72,6 +72,25 @@ export interface LabelSetDefinition {
   labels: LabelDefinition[]
   /** Post-processing rule across labels, e.g. CheXpert's "No Finding". */
   aggregation?: 'chexpert' | 'none'
+  /**
+   * Site context rules (custom sets): trigger phrases compiled into the rules engine with the built-in
+   * ones; a site rule with the same phrase as a built-in rule replaces it. Versioned with the set.
+   */
+  contextRules?: SiteContextRule[]
+}
+
+/** A context rule a site adds to a custom label set (see docs/RULES-ENGINE.md). */
+export interface SiteContextRule {
+  /** Optional stable id; defaults to "site.<phrase>". */
+  id?: string
+  phrase: string
+  category: 'negation' | 'uncertainty' | 'historical' | 'pseudo' | 'terminator'
+  direction?: 'forward' | 'backward' | 'both'
+  /** Tokens between trigger and mention (default 6). */
+  window?: number
+  /** Uncertainty only (default 'possible'). */
+  strength?: 'probable' | 'possible'
+  note?: string
 }
 
 /** What the report text scope option selects for labelling. */

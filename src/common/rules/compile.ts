@@ -3,8 +3,15 @@
 import { conceptsForLabel } from '../lexicon/label-concepts'
 import type { LexiconTerm } from '../lexicon/types'
 import { normaliseLabelName } from '../labelsets/names'
-import type { LabelSetDefinition } from '../types'
-import { DEFAULT_CONTEXT_RULES } from './context-rules'
+import type { LabelSetDefinition, SiteContextRule } from '../types'
+import {
+  CLAUSE_VERB_PASSIVES,
+  CLAUSE_VERBS,
+  DEFAULT_CONTEXT_RULES,
+  FIELD_SEPARATORS,
+  LIST_SEPARATORS,
+  MAX_LIST_ITEM
+} from './context-rules'
 import { tokenizePhrase } from './tokenize'
 import { newTrieNode, trieInsert, type TrieNode } from './trie'
 import type { ContextRule } from './types'
@@ -54,6 +61,58 @@ export interface CompiledLabelSet {
   findingTrie: TrieNode
   /** Triggers for anatomy mentions (normal statements, pseudo, terminators). */
   anatomyTrie: TrieNode
+  /** Coordinated-list and clause vocabulary (see context-rules.ts) as WordFlag bits per token. */
+  wordFlags: Map<string, number>
+  maxListItem: number
+  /** How many of `rules` came from the label set's own site rules (they are last). */
+  siteRules: number
+}
+
+/** Bits of CompiledLabelSet.wordFlags. */
+export const enum WordFlag {
+  ListSeparator = 1,
+  ClauseVerb = 2,
+  Passive = 4,
+  FieldSeparator = 8
+}
+
+function wordFlags(): Map<string, number> {
+  const flags = new Map<string, number>()
+  const add = (words: readonly string[], bit: number): void => {
+    for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit)
+  }
+  add(LIST_SEPARATORS, WordFlag.ListSeparator)
+  add(CLAUSE_VERBS, WordFlag.ClauseVerb)
+  add(CLAUSE_VERB_PASSIVES, WordFlag.Passive)
+  add(FIELD_SEPARATORS, WordFlag.FieldSeparator)
+  return flags
+}
+
+/** A site rule as the engine runs it (defaults filled in, id given). */
+export function siteRuleToContextRule(r: SiteContextRule, index: number): ContextRule {
+  const slug = r.phrase
+    .replace(/\?/g, ' qmark ')
+    .replace(/:/g, ' colon ')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+  return {
+    id: r.id?.trim() || `site.${slug || index + 1}`,
+    phrase: r.phrase,
+    category: r.category,
+    direction: r.direction ?? (r.category === 'pseudo' || r.category === 'terminator' ? 'both' : 'forward'),
+    window: r.window ?? 6,
+    ...(r.category === 'uncertainty' ? { strength: r.strength ?? 'possible' } : {})
+  }
+}
+
+/** The rules a label set runs with: built-ins (or `base`), with the set's site rules replacing same-phrase ones. */
+export function effectiveRules(set: LabelSetDefinition, base: readonly ContextRule[] = DEFAULT_CONTEXT_RULES): ContextRule[] {
+  const site = (set.contextRules ?? []).map(siteRuleToContextRule)
+  if (site.length === 0) return [...base]
+  const key = (phrase: string): string => tokenizePhrase(phrase).join(' ')
+  const replaced = new Set(site.map((r) => key(r.phrase)))
+  return [...base.filter((r) => !replaced.has(key(r.phrase))), ...site]
 }
 
 /** Expands "effusion[s]" into "effusion" and "effusions" (any number of optional suffixes). */
@@ -73,6 +132,7 @@ export function compileLabelSet(set: LabelSetDefinition, options: CompileOptions
   const noFindingIndex =
     set.aggregation === 'chexpert' ? labels.findIndex((l) => normaliseLabelName(l) === 'nofinding') : -1
   const ignores = new Set(['supportdevices', 'supportdevice'])
+  const rules = effectiveRules(set, options.rules ?? DEFAULT_CONTEXT_RULES)
   const compiled: CompiledLabelSet = {
     slug: set.slug,
     version: options.version ?? 1,
@@ -82,10 +142,13 @@ export function compileLabelSet(set: LabelSetDefinition, options: CompileOptions
     concepts: [],
     terms: [],
     termTrie: newTrieNode(),
-    rules: [...(options.rules ?? DEFAULT_CONTEXT_RULES)],
-    maxWindow: Math.max(0, ...(options.rules ?? DEFAULT_CONTEXT_RULES).map((r) => r.window)),
+    rules,
+    maxWindow: Math.max(0, ...rules.map((r) => r.window)),
     findingTrie: newTrieNode(),
-    anatomyTrie: newTrieNode()
+    anatomyTrie: newTrieNode(),
+    wordFlags: wordFlags(),
+    maxListItem: MAX_LIST_ITEM,
+    siteRules: set.contextRules?.length ?? 0
   }
 
   const conceptIndex = new Map<string, number>()

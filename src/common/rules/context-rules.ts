@@ -4,6 +4,17 @@
 // "cannot be excluded" (uncertainty) hides negation words inside it.
 import type { ContextCategory, ContextDirection, ContextRule } from './types'
 
+/** Rule id suffix from a phrase; punctuation triggers get names (":" colon, "-" dash, "?" qmark). */
+function slug(phrase: string): string {
+  return phrase
+    .replace(/\?/g, ' qmark ')
+    .replace(/:/g, ' colon ')
+    .replace(/(^|\s)-(?=\s|$)/g, ' dash ')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+}
+
 function rules(
   category: ContextCategory,
   direction: ContextDirection,
@@ -13,7 +24,7 @@ function rules(
   strength?: ContextRule['strength']
 ): ContextRule[] {
   return phrases.map((phrase) => ({
-    id: `${prefix}.${phrase.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}`,
+    id: `${prefix}.${slug(phrase)}`,
     phrase,
     category,
     direction,
@@ -105,8 +116,63 @@ const NEGATION_BACKWARD = rules('negation', 'backward', 6, 'neg.post', [
   'is excluded',
   'are excluded',
   'unlikely',
-  'none'
+  'none',
+  'no longer visible',
+  'no longer visualised',
+  'no longer demonstrated',
+  'no longer appreciated',
+  'not visible'
 ])
+
+/**
+ * Resolution stated after the finding, across a comma or a relative clause that refers back to it:
+ * "pneumothorax, now resolved", "effusion, which has since cleared", "edema ... has now resolved".
+ * Written as whole phrases so they win over the terminators inside them ("now", "which").
+ */
+const RESOLVED_AFTER = rules(
+  'negation',
+  'backward',
+  8,
+  'neg.resolved',
+  ['now', 'since', 'now completely', 'has', 'have', 'has now', 'have now', 'has since', 'have since', 'has completely',
+    'which has', 'which have', 'which has now', 'which has since', 'that has', 'that has since', 'is now', 'are now',
+    'it has', 'it has since', 'this has', 'this has since']
+    .flatMap((p) => ['resolved', 'cleared', 'gone', 'disappeared', 'been removed', 'absent'].map((v) => `${p} ${v}`))
+    .filter((phrase) => !/^(has|have|has since|have since|which has|which have|that has|it has|this has|which has since|that has since|it has since|this has since|has now|have now|which has now) (gone|absent)$/.test(phrase))
+    .concat(['which is no longer seen', 'which is no longer visible', 'now no longer seen', 'now no longer visible'])
+)
+
+/**
+ * Field-style answers in structured and templated reports: "Pleural effusion: No", "Pneumothorax: none",
+ * "Effusion - absent" (a spaced dash is a token). Backward, right after the label.
+ */
+const FIELD_ANSWERS = [
+  ...rules(
+    'negation',
+    'backward',
+    3,
+    'neg.field',
+    [':', '-'].flatMap((sep) =>
+      ['no', 'none', 'negative', 'absent', 'nil', 'not seen', 'not present', 'not identified', 'not detected', 'no evidence', 'not applicable']
+        .map((v) => `${sep} ${v}`)
+    )
+  ),
+  ...rules(
+    'uncertainty',
+    'backward',
+    3,
+    'unc.field.possible',
+    [':', '-'].flatMap((sep) => ['possible', 'possibly', 'equivocal', 'indeterminate', 'uncertain', 'cannot exclude', '?'].map((v) => `${sep} ${v}`)),
+    'possible'
+  ),
+  ...rules(
+    'uncertainty',
+    'backward',
+    3,
+    'unc.field',
+    [':', '-'].flatMap((sep) => ['likely', 'probable', 'suspected'].map((v) => `${sep} ${v}`))
+  )
+]
 
 /**
  * Hedges, in two strengths (after the ACR-style certainty scale radiologists use): "probable" hedges
@@ -210,7 +276,10 @@ const UNCERTAINTY_FORWARD = [
       'evaluation for',
       'assess for',
       'not well seen',
-      'not well visualized'
+      'not well visualized',
+      'query',
+      'queried',
+      '?'
     ],
     'possible'
   )
@@ -263,6 +332,7 @@ const UNCERTAINTY_BACKWARD = [
       'or possibly',
       'possible',
       'questionable',
+      'queried',
       '?'
     ],
     'possible'
@@ -319,6 +389,14 @@ const PSEUDO = rules('pseudo', 'both', 0, 'pseudo', [
   'not fully resolved',
   'not cleared',
   'incompletely resolved',
+  'not yet resolved',
+  'not yet cleared',
+  'has not cleared',
+  'have not cleared',
+  'partially resolved',
+  'partly resolved',
+  'partially cleared',
+  'not completely cleared',
   'no longer than',
   'to suggest',
   'no lateral',
@@ -419,10 +497,38 @@ const ANATOMY_NORMAL = anatomy(
 export const DEFAULT_CONTEXT_RULES: readonly ContextRule[] = [
   ...NEGATION_FORWARD,
   ...NEGATION_BACKWARD,
+  ...RESOLVED_AFTER,
+  ...FIELD_ANSWERS,
   ...UNCERTAINTY_FORWARD,
   ...UNCERTAINTY_BACKWARD,
   ...HISTORICAL,
   ...PSEUDO,
+  // "Cardiomegaly: no change" is not a field answer "no"
+  ...rules('pseudo', 'both', 0, 'pseudo.field', PSEUDO.filter((r) => /^no /.test(r.phrase)).flatMap((r) => [`: ${r.phrase}`, `- ${r.phrase}`])),
   ...TERMINATORS,
   ...ANATOMY_NORMAL
 ]
+
+/**
+ * How far one negation reaches over a coordinated list ("no A, B, C, ... or Z"): list items are
+ * separated by these tokens, and the negation covers the whole list however long, as long as no item
+ * is longer than MAX_LIST_ITEM tokens and no clause boundary intervenes.
+ */
+export const LIST_SEPARATORS: readonly string[] = [',', 'or', 'and', 'nor', '/', '-']
+export const MAX_LIST_ITEM = 6
+
+/**
+ * A comma starts a new clause (and ends the scope of a forward trigger) when the item after it has a
+ * verb of its own ("no pneumothorax, the heart is enlarged") or is a field ("..., cardiomegaly: yes").
+ * A verb followed by one of CLAUSE_VERB_PASSIVES ("... or effusion is seen") continues the list.
+ */
+export const CLAUSE_VERBS: readonly string[] = [
+  'is', 'are', 'was', 'were', 'appears', 'appear', 'remains', 'remain', 'measures', 'measure', 'demonstrates',
+  'shows', 'show', 'has', 'have', 'had', 'projects', 'project', 'overlies', 'extends', 'persist', 'seems'
+]
+export const CLAUSE_VERB_PASSIVES: readonly string[] = [
+  'seen', 'identified', 'present', 'noted', 'visualized', 'visualised', 'demonstrated', 'evident', 'appreciated',
+  'detected', 'not', 'no', 'excluded', 'visible', 'apparent', 'been', 'resolved', 'cleared', 'observed', 'shown', 'definitely'
+]
+/** Field separators: an item holding one is a new "label: value" field. */
+export const FIELD_SEPARATORS: readonly string[] = [':']

@@ -1,7 +1,8 @@
 // Word tokens with offsets. Text, lexicon terms and context triggers go through the same tokenizer,
 // so "plate-like", "plate like" and "PLATE-LIKE" match alike. Letters and digits form words (lower-
 // cased); the punctuation that matters for scope ( , ; : ( ) / ? . ! ) becomes one-character tokens;
-// everything else (spaces, hyphens, quotes) only separates.
+// so does a dash that stands alone ("Effusion - absent", an en or em dash) as "-"; everything else
+// (spaces, hyphens inside words, quotes) only separates.
 
 export interface Tokens {
   /** Normalised token text. */
@@ -14,6 +15,10 @@ function isWordChar(c: number): boolean {
   return (
     (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000)
   )
+}
+
+function isSpaceChar(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0
 }
 
 function isPunctToken(c: number): boolean {
@@ -39,6 +44,15 @@ export function tokenize(text: string, start = 0, end = text.length, out?: Token
     } else {
       if (isPunctToken(c)) {
         t.norm.push(text[i])
+        t.start.push(i)
+        t.end.push(i + 1)
+      } else if (
+        c === 0x2013 ||
+        c === 0x2014 ||
+        (c === 45 && (i === start || isSpaceChar(text.charCodeAt(i - 1))) && (i + 1 >= end || isSpaceChar(text.charCodeAt(i + 1))))
+      ) {
+        // a free-standing dash ("Effusion - absent"); a hyphen inside a word only separates
+        t.norm.push('-')
         t.start.push(i)
         t.end.push(i + 1)
       }

@@ -39,6 +39,38 @@ function listMarkerAt(text: string, i: number, end: number): boolean {
   return (d === 46 || d === 41) && (j + 1 >= end || isSpace(text.charCodeAt(j + 1)))
 }
 
+/** True when `text[a, b)` holds a letter or digit. */
+function hasWord(text: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = text.charCodeAt(k)
+    if (isAlpha(c) || isDigit(c)) return true
+  }
+  return false
+}
+
+/**
+ * True when a line starting at `i` is a "Label: value" field of a structured report ("Pleural effusion:
+ * No"): up to 5 words, then a colon. Each such line is its own sentence, so one field's "No" never
+ * reaches the next field.
+ */
+function fieldLineAt(text: string, i: number, end: number): boolean {
+  let words = 0
+  let inWord = false
+  for (let k = i; k < end && k < i + 60; k++) {
+    const c = text.charCodeAt(k)
+    if (c === 58) return words > 0 // ':'
+    if (isAlpha(c) || isDigit(c)) {
+      if (!inWord) {
+        words++
+        if (words > 5) return false
+      }
+      inWord = true
+    } else if (c === 32 || c === 45 || c === 95 || c === 47 || c === 40 || c === 41) inWord = false
+    else return false
+  }
+  return false
+}
+
 /**
  * Splits `text[start, end)` into sentences; returns trimmed spans (offsets into `text`), in order,
  * never empty. Boundaries: . ! ? followed by space, end or a capital letter (".There"), except in
@@ -57,6 +89,12 @@ export function splitSentences(text: string, start = 0, end = text.length): Span
     if (c === 46 || c === 33 || c === 63) {
       // . ! ?
       const next = i + 1 < end ? text.charCodeAt(i + 1) : -1
+      if (c !== 46) {
+        // "?" and "!" end a sentence only before a space or the end; "?pneumonia" and a leading
+        // "? Right lower lobe pneumonia" are a query inside the sentence, not its end
+        if (next !== -1 && !isSpace(next)) continue
+        if (!hasWord(text, s, i)) continue
+      }
       if (c === 46) {
         const prev = i > start ? text.charCodeAt(i - 1) : -1
         if (isDigit(prev) && isDigit(next)) continue // 2.5
@@ -83,7 +121,7 @@ export function splitSentences(text: string, start = 0, end = text.length): Span
         if (text.charCodeAt(k) === 10) blank = true
         k++
       }
-      if (blank || (k < end && listMarkerAt(text, k, end))) {
+      if (blank || (k < end && (listMarkerAt(text, k, end) || fieldLineAt(text, k, end)))) {
         push(s, i)
         s = i + 1
       }
