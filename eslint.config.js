@@ -43,6 +43,15 @@ export default tseslint.config(
     )
   },
   {
+    // The job mechanism sits below the features that use it: they register their kinds
+    // (src/node/services/job-kinds.ts), it imports none of them.
+    files: ['src/node/jobs/**/*.ts'],
+    rules: restrict(
+      ['electron', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', ...['import', 'eval', 'engines', 'models', 'services', 'export', 'review', 'detect', 'cli', 'harness', 'demo'].flatMap((f) => [`../${f}`, `../${f}/**`])],
+      'src/node/jobs is the generic job mechanism: it may use the store, never a feature (import, eval, engines, ...).'
+    )
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(

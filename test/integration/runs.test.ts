@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobManager } from '../../src/node/jobs/jobManager'
-import { registerJobKinds } from '../../src/node/jobs/kinds'
+import { registerJobKinds } from '../../src/node/services/job-kinds'
 import { registerEngine } from '../../src/node/engines/registry'
 import { createRun, getRun, RUN_JOB_KIND } from '../../src/node/engines/run'
 import type { Engine, EngineReport } from '../../src/node/engines/types'

@@ -181,10 +181,14 @@ export async function importFile(
   let batchId: number
   if (resumeRow) {
     batchId = resumeRow.id
-    db.prepare(`UPDATE import_batches SET status = 'running', job_id = coalesce(?, job_id), error = NULL WHERE id = ?`).run(
-      params.jobId ?? null,
-      batchId
-    )
+    // Claimed atomically: of two processes continuing the same batch at once, only one gets it.
+    const claimed = db
+      .prepare(`UPDATE import_batches SET status = 'running', job_id = coalesce(?, job_id), error = NULL WHERE id = ? AND status != 'running'`)
+      .run(params.jobId ?? null, batchId).changes
+    if (claimed !== 1) {
+      const error = `Import batch ${batchId} of ${path} is being continued by another RadLabel process.`
+      return { ...zero, path, batchId, format: info.format, status: 'refused', error, notes: info.notes }
+    }
   } else {
     const stored: StoredMapping = { mapping, options }
     batchId = Number(

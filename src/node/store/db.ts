@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { AppError } from '../../common/errors'
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations'
+import { markInterruptedWork } from './owners'
 
 export type Db = Database.Database
 
@@ -77,16 +78,6 @@ function migrate(db: Db, file: string): void {
       db.pragma(`user_version = ${m.version}`)
     })()
   }
-}
-
-/** Work that was running when the process died cannot still be running: mark it resumable. */
-function markInterruptedWork(db: Db): void {
-  const now = new Date().toISOString()
-  db.transaction(() => {
-    db.prepare(`UPDATE jobs SET status = 'interrupted', updated_at = ? WHERE status IN ('running','queued')`).run(now)
-    db.prepare(`UPDATE runs SET status = 'interrupted' WHERE status IN ('running','queued')`).run()
-    db.prepare(`UPDATE import_batches SET status = 'interrupted' WHERE status = 'running'`).run()
-  })()
 }
 
 export const nowIso = (): string => new Date().toISOString()

@@ -260,6 +260,18 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `
 
+// Version 2: jobs get an owner (a random id per process, its pid and host) and a heartbeat, so that a
+// process opening the workspace marks interrupted only work whose owner is gone; stop_request lets
+// another process ask the owner to cancel or pause.
+const jobOwners = /* sql */ `
+ALTER TABLE jobs ADD COLUMN owner_id TEXT;
+ALTER TABLE jobs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE jobs ADD COLUMN owner_host TEXT;
+ALTER TABLE jobs ADD COLUMN heartbeat_at TEXT;
+ALTER TABLE jobs ADD COLUMN stop_request TEXT CHECK (stop_request IN ('cancel','pause'));
+CREATE INDEX jobs_status ON jobs(status);
+`
+
 // Steerable runs: the report ids a run's scope resolved to (first N, a seeded sample, a review set,
 // the reports another source has not labelled, a list of ids), fixed when the run is created.
 const runScopeReports = /* sql */ `
@@ -272,6 +284,7 @@ CREATE TABLE run_scope_reports (
 
 export const migrations: Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
+  { version: 2, name: 'job owners', sql: jobOwners },
   { version: 9, name: 'run scope reports', sql: runScopeReports }
 ]
 

@@ -1,10 +1,12 @@
-// Every kind of long job, registered on each JobManager. Features add their runner here.
-import { EVALUATE_JOB_KIND, runEvaluateJob, type EvaluateJobParams } from '../eval/job'
+// Every kind of long job, registered on each JobManager. The job mechanism (src/node/jobs) knows no
+// feature: features export their kind and runner, and this composition root, above them, registers
+// them. Add your feature's job kind here.
 import { PROBE_JOB_KIND, probeRun, type ProbeInput } from '../engines/probe'
 import { executeRun, RUN_JOB_KIND, type RunJobParams } from '../engines/run'
+import { EVALUATE_JOB_KIND, runEvaluateJob, type EvaluateJobParams } from '../eval/job'
 import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams } from '../import/job'
+import type { JobManager } from '../jobs/jobManager'
 import { MODEL_JOB_KIND, runModelJob, type ModelJobParams } from '../models/job'
-import type { JobManager } from './jobManager'
 
 export function registerJobKinds(jobs: JobManager): void {
   jobs.register<RunJobParams>(RUN_JOB_KIND, executeRun)
