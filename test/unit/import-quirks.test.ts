@@ -1,11 +1,12 @@
 // Issue 15: the quirks real exports carry, each on synthetic files of several variants.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { headersIn, splitSections } from '../../src/common/text/sections'
 import { openSource } from '../../src/node/import/read'
 import { records, type ReaderItem } from '../../src/node/import/types'
+import { makeZip, workbookParts } from '../support/zip'
 
 const dir = mkdtempSync(join(tmpdir(), 'radlabel-quirks-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -143,5 +144,92 @@ describe('5. FHIR report only as HTML', () => {
     expect(recs[2].text).toBe('FINDINGS: Clear.')
     const sections = splitSections(recs[0].text)
     expect(sections.map((s) => s.name)).toEqual(['findings', 'impression'])
+  })
+})
+
+describe('2/3. Excel: shared strings whatever the part order, OOXML escapes, nothing spilled, bombs refused', () => {
+  const rows = [
+    ['id', 'report'],
+    ['E1', 'FINDINGS: Lungs are clear._x000D_\nIMPRESSION: Normal._x000D_'],
+    ['E2', 'Tab_x0009_here, literal _x005F_x000D_ kept, unicode _x00E9_'],
+    ['E3', 'No escapes.']
+  ]
+  const orders: Array<[string, string[]]> = [
+    ['sheet-first', ['[Content_Types].xml', 'xl/worksheets/sheet1.xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml']],
+    ['strings-first', ['[Content_Types].xml', 'xl/sharedStrings.xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/sheet1.xml']],
+    ['rels-last', ['xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/workbook.xml', '[Content_Types].xml', 'xl/_rels/workbook.xml.rels']]
+  ]
+
+  it('every cell comes out as its text in every part order, with _xHHHH_ decoded as Excel does', async () => {
+    const parts = workbookParts(rows)
+    const tmpBefore = new Set(readdirSync(tmpdir()))
+    for (const [name, order] of orders) {
+      const p = write(`${name}.xlsx`, makeZip(order.map((n, i) => ({ name: n, data: parts[n], store: i % 2 === 0 }))))
+      const { src, out } = await items(p)
+      expect(src.info.fields, name).toEqual(['id', 'report'])
+      expect(out.map((i) => (i.kind === 'record' ? [i.fields.id, i.fields.report] : i.reason)), name).toEqual([
+        ['E1', 'FINDINGS: Lungs are clear.\r\nIMPRESSION: Normal.\r'],
+        ['E2', 'Tab\there, literal _x000D_ kept, unicode \u00e9'],
+        ['E3', 'No escapes.']
+      ])
+      const r0 = out[0].kind === 'record' ? out[0].fields.report : ''
+      expect(splitSections(r0).map((s) => r0.slice(s.start, s.end))).toEqual(['Lungs are clear.', 'Normal.'])
+    }
+    // Nothing of the report text was written to the system temp folder.
+    const added = readdirSync(tmpdir()).filter((f) => !tmpBefore.has(f) && !f.startsWith('radlabel-'))
+    for (const f of added) {
+      let content = ''
+      try {
+        content = readFileSync(join(tmpdir(), f), 'latin1')
+      } catch {
+        continue
+      }
+      expect(content.includes('Lungs are clear'), f).toBe(false)
+    }
+  })
+
+  it('reads inline strings, rich text runs without phonetic hints, booleans, numbers, 1904 dates and cells without refs', async () => {
+    const parts = workbookParts([['id', 'report', 'flag', 'n', 'date']])
+    parts['xl/worksheets/sheet1.xml'] = parts['xl/worksheets/sheet1.xml'].replace(
+      '</sheetData>',
+      '<row r="3"><c t="inlineStr"><is><t>I1</t></is></c><c t="s"><v>5</v></c><c t="b"><v>1</v></c><c><v>12345678901234</v></c><c s="1"><v>0</v></c></row></sheetData>'
+    )
+    parts['xl/sharedStrings.xml'] = parts['xl/sharedStrings.xml'].replace(
+      '</sst>',
+      '<si><r><t>Small </t></r><r><rPr><b/></rPr><t>effusion</t></r><rPh><t>ignored</t></rPh></si></sst>'
+    )
+    parts['xl/workbook.xml'] = parts['xl/workbook.xml'].replace('<sheets>', '<workbookPr date1904="1"/><sheets>')
+    parts['xl/styles.xml'] =
+      '<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy;@"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>'
+    const p = write('inline.xlsx', makeZip(Object.entries(parts).map(([name, data]) => ({ name, data }))))
+    const { out } = await items(p)
+    expect(out.map((i) => (i.kind === 'record' ? i.fields : i.reason))).toEqual([
+      { id: 'I1', report: 'Small effusion', flag: 'true', n: '12345678901234', date: '1904-01-01' }
+    ])
+  })
+
+  it('a zip bomb is refused before inflating, also when its sizes lie', async () => {
+    const parts = workbookParts(rows)
+    const huge = '<x/>'.repeat(17_500_000) // 70 MB of XML, about 70 KB deflated
+    const honest = makeZip(Object.entries({ ...parts, 'xl/sharedStrings.xml': parts['xl/sharedStrings.xml'].replace('</sst>', `${huge}</sst>`) }).map(([name, data]) => ({ name, data })))
+    await expect(openSource(write('bomb.xlsx', honest))).rejects.toThrow(/xl\/sharedStrings\.xml inflates to 67 MB from 67 KB .*zip bomb/)
+    const lying = makeZip(
+      Object.entries({ ...parts, 'xl/sharedStrings.xml': parts['xl/sharedStrings.xml'].replace('</sst>', `${huge}</sst>`) }).map(([name, data]) => ({
+        name,
+        data,
+        claimSize: name === 'xl/sharedStrings.xml' ? 1000 : undefined
+      }))
+    )
+    await expect(openSource(write('bomb-lying.xlsx', lying))).rejects.toThrow(/cannot be read|zip bomb/)
+  })
+
+  it('a zip without a workbook, a missing sheet and broken XML are refused clearly', async () => {
+    await expect(openSource(write('nobook.xlsx', makeZip([{ name: 'xl/other.xml', data: '<a/>' }])))).rejects.toThrow(/no Excel workbook/)
+    const parts = workbookParts(rows)
+    await expect(openSource(write('sheet.xlsx', makeZip(Object.entries(parts).map(([name, data]) => ({ name, data })))), { sheet: 'Nope' })).rejects.toThrow(
+      /no sheet named "Nope" \(sheets: Sheet1\)/
+    )
+    const broken = { ...parts, 'xl/sharedStrings.xml': '<sst><si><t>unclosed</sst>' }
+    await expect(openSource(write('broken.xlsx', makeZip(Object.entries(broken).map(([name, data]) => ({ name, data })))))).rejects.toThrow(/not well-formed XML/)
   })
 })
