@@ -178,7 +178,7 @@ describe('2/3. Excel: shared strings whatever the part order, OOXML escapes, not
     // Nothing of the report text was written to the system temp folder.
     const added = readdirSync(tmpdir()).filter((f) => !tmpBefore.has(f) && !f.startsWith('radlabel-'))
     for (const f of added) {
-      let content = ''
+      let content: string
       try {
         content = readFileSync(join(tmpdir(), f), 'latin1')
       } catch {
