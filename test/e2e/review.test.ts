@@ -218,7 +218,7 @@ describe('review screen in Chromium', () => {
     await page.goto(`${harness.url}/#/review?set=${s.setId}&view=agreement`)
     const table = page.getByRole('table', { name: 'Agreement per label' })
     const row = (label: string) => table.locator('tr', { hasText: label }).first().textContent()
-    await expect.poll(() => row('Cardiomegaly')).toMatch(/Cardiomegaly3100\.0 %undefined00/)
+    await expect.poll(() => row('Cardiomegaly')).toMatch(/Cardiomegaly3100\.0 %n\/a — all one state00/)
     await expect.poll(() => row('Edema')).toMatch(/Edema30\.0 %0\.00030/)
     await expect.poll(() => page.getByText('3 disagreement(s) on 3 report(s) waiting for adjudication').count()).toBe(1)
 

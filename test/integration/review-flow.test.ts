@@ -53,10 +53,11 @@ describe('review sets', () => {
     // the date filter: only March studies (report i has month 1 + i % 12)
     const march = await make('march', 1, { dateFrom: '2024-03-01', dateTo: '2024-03-31', size: 100 })
     expect(march.size).toBe(syn.reportIds.filter((_, i) => (i + 1) % 12 === 2).length)
-    // disagreement sampling puts the reports where A and B differ first
+    // disagreement sampling puts the reports where A and B differ first (rule: any different state;
+    // the default rule is tested in review-disagreement-rule.test.ts)
     const dis = await ok(s, 'review.sets.create', {
       name: 'dis',
-      sampling: { strategy: 'disagreement', size: 30, seed: 2, compareSourceIds: [syn.sourceA, syn.sourceB] }
+      sampling: { strategy: 'disagreement', size: 30, seed: 2, compareSourceIds: [syn.sourceA, syn.sourceB], disagreementRule: 'any-state' }
     })
     const differ = new Set(
       s.ctx.workspace.db

@@ -31,6 +31,13 @@ function authorise(db: Db, t: Target) {
   const reading = loadReadings(db, t.setId, t.reportId).get(t.reportId)
   const readers = reading ? readersOf(reading) : new Set<number>()
   if (t.role === 'reader') {
+    if (reviewer.role === 'adjudicator' && set.readers_per_report === 2) {
+      throw new AppError(
+        'forbidden',
+        `${reviewer.name} is an adjudicator: in the double-read set "${set.name}" adjudicators settle the readers' disagreements and do not read.`,
+        'Open the set with "Adjudicate", or switch to a reader profile.'
+      )
+    }
     const others = [...readers].filter((id) => id !== t.reviewerId)
     if (!readers.has(t.reviewerId) && others.length >= set.readers_per_report) {
       throw new AppError(

@@ -1,6 +1,7 @@
 // Sampling a review set: pure functions over report ids, seeded so the same workspace, parameters and
 // seed always give the same set in the same order.
 import { mulberry32, randomIndex, type Rng } from '../../common/eval/prng'
+import type { DisagreementRule } from '../../common/ipc/calls/review'
 
 /** Seeded Fisher-Yates shuffle of a copy; only the first `take` places are drawn. */
 export function shuffled<T>(items: readonly T[], rng: Rng, take = items.length): T[] {
@@ -57,6 +58,30 @@ export function sampleDisagreementsFirst(
   const out = ranked.slice(0, size).map((d) => d.id)
   if (out.length < size) out.push(...shuffled(others, rng, size - out.length))
   return out
+}
+
+/** Whether two sources' states for one label disagree under `rule` (absent state = not mentioned). */
+export function statesDisagree(a: string | undefined, b: string | undefined, rule: DisagreementRule): boolean {
+  const sa = a ?? 'not_mentioned'
+  const sb = b ?? 'not_mentioned'
+  switch (rule) {
+    case 'any-state':
+      return sa !== sb
+    case 'positive':
+      return (sa === 'positive') !== (sb === 'positive')
+    case 'presence': {
+      const present = (s: string): boolean => s === 'positive' || s === 'uncertain'
+      return present(sa) !== present(sb)
+    }
+  }
+}
+
+/** How many labels two sources disagree on for one report (label name -> state; missing = not mentioned). */
+export function countDisagreeingLabels(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>, rule: DisagreementRule): number {
+  let n = 0
+  for (const [name, state] of a) if (statesDisagree(state, b.get(name), rule)) n++
+  for (const [name, state] of b) if (!a.has(name) && statesDisagree(undefined, state, rule)) n++
+  return n
 }
 
 /** The stratum of a report: its rarest predicted-positive label, else "no positive". */

@@ -1,14 +1,14 @@
 // Review sets: a reproducible sample of the workspace's reports, a mode (blinded or assisted), one or
 // two readers per report, and the curated source its settled labels go to.
 import { AppError } from '../../common/errors'
-import type { ReviewMode, ReviewSetSummary, Sampling } from '../../common/ipc/calls/review'
+import type { ReaderProgress, ReviewMode, ReviewSetSummary, Sampling } from '../../common/ipc/calls/review'
 import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
 import { audit } from '../store/repos/audit'
 import { findLabelSet } from '../store/repos/labelSets'
 import { getReviewer } from '../store/repos/reviewers'
 import { createSource, findSource, uniqueSourceName } from '../store/repos/sources'
-import { sampleDisagreementsFirst, sampleRandom, sampleStratified, strataOf } from './sampling'
+import { countDisagreeingLabels, sampleDisagreementsFirst, sampleRandom, sampleStratified, strataOf } from './sampling'
 
 export interface NewReviewSet {
   name: string
@@ -112,14 +112,12 @@ function* sampleSteps(db: Db, s: Sampling): Generator<void, number[], void> {
       }
       const a = yield* assertedLabels(db, requireSource(db, pair[0]).id)
       const b = yield* assertedLabels(db, requireSource(db, pair[1]).id)
+      const rule = s.disagreementRule ?? 'presence'
       const differing: { id: number; labels: number }[] = []
       for (const [id, la] of a) {
         const lb = b.get(id)
         if (!lb) continue
-        let n = 0
-        for (const [name, state] of la) if (lb.get(name) !== state) n++
-        for (const name of lb.keys()) if (!la.has(name)) n++
-        differing.push({ id, labels: n })
+        differing.push({ id, labels: countDisagreeingLabels(la, lb, rule) })
       }
       const allowed = new Set(ids)
       const diff = differing.filter((d) => d.labels > 0 && allowed.has(d.id))
@@ -250,16 +248,32 @@ const SUMMARY = `
   FROM review_sets rs JOIN label_sets ls ON ls.id = rs.label_set_id
   LEFT JOIN sources a ON a.id = rs.assist_source_id LEFT JOIN sources c ON c.id = rs.curated_source_id`
 
-function toSummary(row: Omit<ReviewSetSummary, 'sampling'> & { sampling_json: string }): ReviewSetSummary {
+type SummaryRow = Omit<ReviewSetSummary, 'sampling' | 'readers'> & { sampling_json: string }
+
+/** Every reader of a set (reader-role decisions), with the reports they started and completed. */
+function readerProgress(db: Db, setId: number): ReaderProgress[] {
+  return db
+    .prepare(
+      `SELECT d.reviewer_id AS reviewerId, r.name, count(DISTINCT d.report_id) AS started,
+              (SELECT count(*) FROM review_notes n WHERE n.set_id = d.set_id AND n.reviewer_id = d.reviewer_id AND n.completed_at IS NOT NULL
+                 AND EXISTS (SELECT 1 FROM review_decisions x WHERE x.set_id = n.set_id AND x.report_id = n.report_id
+                             AND x.reviewer_id = n.reviewer_id AND x.role = 'reader')) AS completed
+       FROM review_decisions d JOIN reviewers r ON r.id = d.reviewer_id
+       WHERE d.set_id = ? AND d.role = 'reader' GROUP BY d.reviewer_id ORDER BY r.name`
+    )
+    .all(setId) as ReaderProgress[]
+}
+
+function toSummary(db: Db, row: SummaryRow): ReviewSetSummary {
   const { sampling_json, ...rest } = row
-  return { ...rest, sampling: JSON.parse(sampling_json) as Sampling }
+  return { ...rest, sampling: JSON.parse(sampling_json) as Sampling, readers: readerProgress(db, row.id) }
 }
 
 export function getReviewSet(db: Db, ref: number | string): ReviewSetSummary {
   const id = getSetRow(db, ref).id
-  return toSummary(db.prepare(`${SUMMARY} WHERE rs.id = ?`).get(id) as Parameters<typeof toSummary>[0])
+  return toSummary(db, db.prepare(`${SUMMARY} WHERE rs.id = ?`).get(id) as SummaryRow)
 }
 
 export function listReviewSets(db: Db): ReviewSetSummary[] {
-  return (db.prepare(`${SUMMARY} ORDER BY rs.id DESC`).all() as Parameters<typeof toSummary>[0][]).map(toSummary)
+  return (db.prepare(`${SUMMARY} ORDER BY rs.id DESC`).all() as SummaryRow[]).map((row) => toSummary(db, row))
 }

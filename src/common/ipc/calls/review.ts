@@ -17,6 +17,21 @@ export interface Reviewer {
 export const SAMPLING_STRATEGIES = ['random', 'stratified', 'disagreement', 'all'] as const
 export type SamplingStrategy = (typeof SAMPLING_STRATEGIES)[number]
 
+/**
+ * What counts as a disagreement between two sources on one label (disagreement sampling):
+ * - presence: one says positive or uncertain, the other negative or not mentioned (the default; a
+ *   negative against a not-mentioned is no disagreement: both say the finding is absent);
+ * - positive: one says positive, the other anything else (uncertain counts as absent);
+ * - any-state: any two different states, negative against not mentioned included.
+ */
+export const DISAGREEMENT_RULES = ['presence', 'positive', 'any-state'] as const
+export type DisagreementRule = (typeof DISAGREEMENT_RULES)[number]
+export const DISAGREEMENT_RULE_TEXT: Record<DisagreementRule, string> = {
+  presence: 'one source positive or uncertain, the other negative or not mentioned',
+  positive: 'one source positive, the other not (uncertain counts as absent)',
+  'any-state': 'any different state, negative against not mentioned included'
+}
+
 export const samplingSchema = z.object({
   strategy: z.enum(SAMPLING_STRATEGIES).default('random'),
   size: z.number().int().min(1).max(100_000).default(100),
@@ -25,6 +40,8 @@ export const samplingSchema = z.object({
   stratifySourceId: id.optional(),
   /** disagreement: the two sources compared; reports where they differ come first. */
   compareSourceIds: z.tuple([id, id]).optional(),
+  /** disagreement: which pairs of states count as disagreeing (see DISAGREEMENT_RULES). */
+  disagreementRule: z.enum(DISAGREEMENT_RULES).optional(),
   batchIds: z.array(id).max(1000).optional(),
   /** Study date range (inclusive, compared as text: YYYY-MM-DD). */
   dateFrom: z.string().max(40).optional(),
@@ -53,7 +70,16 @@ export interface ReviewSetSummary {
   fullyRead: number
   /** Reports whose curated labels exist (single-read, agreed, or adjudicated). */
   curated: number
+  /** Each reader's progress: reports they completed and reports they started (decided at least one label). */
+  readers: ReaderProgress[]
   createdAt: string
+}
+
+export interface ReaderProgress {
+  reviewerId: number
+  name: string
+  completed: number
+  started: number
 }
 
 export interface QueueItem {

@@ -3,7 +3,15 @@ import { useState } from 'react'
 import { call } from '../../app/api'
 import { useCall } from '../../app/hooks'
 import { href, navigate } from '../../app/router'
-import { SAMPLING_STRATEGIES, type Reviewer, type ReviewSetSummary, type SamplingStrategy } from '../../../../common/ipc/calls/review'
+import {
+  DISAGREEMENT_RULE_TEXT,
+  DISAGREEMENT_RULES,
+  SAMPLING_STRATEGIES,
+  type DisagreementRule,
+  type Reviewer,
+  type ReviewSetSummary,
+  type SamplingStrategy
+} from '../../../../common/ipc/calls/review'
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states'
 
 export function SetsHome({ reviewer }: { reviewer: Reviewer }): React.JSX.Element {
@@ -28,12 +36,13 @@ export function SetsHome({ reviewer }: { reviewer: Reviewer }): React.JSX.Elemen
               <th>Reports</th>
               <th>Fully read</th>
               <th>Curated</th>
+              <th>Readers' progress</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {sets.data.map((s) => (
-              <SetRow key={s.id} s={s} />
+              <SetRow key={s.id} s={s} reviewer={reviewer} />
             ))}
           </tbody>
         </table>
@@ -43,13 +52,17 @@ export function SetsHome({ reviewer }: { reviewer: Reviewer }): React.JSX.Elemen
   )
 }
 
-function SetRow({ s }: { s: ReviewSetSummary }): React.JSX.Element {
+function SetRow({ s, reviewer }: { s: ReviewSetSummary; reviewer: Reviewer }): React.JSX.Element {
+  // In a double-read set an adjudicator settles disagreements; reading would make them one of the readers.
+  const adjudicatorOnly = reviewer.role === 'adjudicator' && s.readersPerReport === 2
   return (
     <tr>
       <td>
         <strong>{s.name}</strong>
         <div className="small muted">
-          {s.sampling.strategy}, seed {s.sampling.seed} · {s.labelSetName} · curated source “{s.curatedSourceName}”
+          {s.sampling.strategy}
+          {s.sampling.strategy === 'disagreement' ? ` (${DISAGREEMENT_RULE_TEXT[s.sampling.disagreementRule ?? 'presence']})` : ''}, seed {s.sampling.seed} ·{' '}
+          {s.labelSetName} · curated source “{s.curatedSourceName}”
         </div>
       </td>
       <td>{s.mode === 'assisted' ? `assisted (${s.assistSourceName ?? 'source deleted'})` : 'blinded'}</td>
@@ -57,10 +70,26 @@ function SetRow({ s }: { s: ReviewSetSummary }): React.JSX.Element {
       <td>{s.size}</td>
       <td>{s.fullyRead}</td>
       <td>{s.curated}</td>
+      <td>
+        {s.readers.length === 0 ? (
+          <span className="muted small">not started</span>
+        ) : (
+          <ul className="review-readers-progress small" aria-label={`Readers of ${s.name}`}>
+            {s.readers.map((r) => (
+              <li key={r.reviewerId}>
+                {r.name}: {r.completed} of {s.size} done
+                {r.started > r.completed ? <span className="muted"> ({r.started - r.completed} started)</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
       <td className="review-set-actions">
-        <a href={href('/review', { set: s.id })} aria-label={`Read ${s.name}`}>
-          Read
-        </a>
+        {adjudicatorOnly ? null : (
+          <a href={href('/review', { set: s.id })} aria-label={`Read ${s.name}`}>
+            Read
+          </a>
+        )}
         {s.readersPerReport === 2 ? (
           <>
             <a href={href('/review', { set: s.id, as: 'adjudicator' })} aria-label={`Adjudicate ${s.name}`}>
@@ -89,6 +118,7 @@ function NewSetForm({ reviewer, onCreated }: { reviewer: Reviewer; onCreated(s: 
   const [stratify, setStratify] = useState<number>()
   const [compareA, setCompareA] = useState<number>()
   const [compareB, setCompareB] = useState<number>()
+  const [rule, setRule] = useState<DisagreementRule>('presence')
   const [batchId, setBatchId] = useState<number>()
   const [dateFrom, setDateFrom] = useState('')
   const [dateTo, setDateTo] = useState('')
@@ -123,6 +153,7 @@ function NewSetForm({ reviewer, onCreated }: { reviewer: Reviewer; onCreated(s: 
           seed,
           stratifySourceId: strategy === 'stratified' ? stratify : undefined,
           compareSourceIds: strategy === 'disagreement' && compareA && compareB ? [compareA, compareB] : undefined,
+          disagreementRule: strategy === 'disagreement' ? rule : undefined,
           batchIds: batchId ? [batchId] : undefined,
           dateFrom: dateFrom || undefined,
           dateTo: dateTo || undefined
@@ -192,6 +223,24 @@ function NewSetForm({ reviewer, onCreated }: { reviewer: Reviewer; onCreated(s: 
           </>
         ) : null}
       </div>
+      {strategy === 'disagreement' ? (
+        <div className="row">
+          <label className="stack grow">
+            Counts as a disagreement on a label
+            <select value={rule} onChange={(e) => setRule(e.target.value as DisagreementRule)}>
+              {DISAGREEMENT_RULES.map((r) => (
+                <option key={r} value={r}>
+                  {DISAGREEMENT_RULE_TEXT[r]}
+                </option>
+              ))}
+            </select>
+            <span className="small muted">
+              Reports where more labels disagree come first; the rest of the set is filled at random. A negative against a “not mentioned”
+              only counts under the last rule: both say the finding is absent.
+            </span>
+          </label>
+        </div>
+      ) : null}
       <div className="row">
         <label className="stack">
           Import batch
