@@ -11,6 +11,7 @@ import { labelsetsCalls } from './calls/labelsets'
 import { modelsCalls } from './calls/models'
 import { reportCalls } from './calls/reports'
 import { reviewCalls } from './calls/review'
+import { sourcesCalls } from './calls/sources'
 import type { CallSpec } from './define'
 
 export const calls = {
@@ -22,7 +23,8 @@ export const calls = {
   ...modelsCalls,
   ...reviewCalls,
   ...evaluateCalls,
-  ...exportCalls
+  ...exportCalls,
+  ...sourcesCalls
 }
 
 export type Calls = typeof calls

@@ -139,13 +139,13 @@ export function emptyScopeError(db: Db, scope: ResolvedScope): AppError {
 }
 
 export function getRun(db: Db, sourceId: number): RunInfo {
-  const row = db.prepare(`${RUN_SELECT} WHERE r.source_id = ?`).get(sourceId) as RunRow | undefined
+  const row = db.prepare(`${RUN_SELECT} WHERE r.source_id = ? AND s.deleting_since IS NULL`).get(sourceId) as RunRow | undefined
   if (!row) throw new AppError('not_found', `There is no run ${sourceId}.`)
   return toRunInfo(row)
 }
 
 export function listRuns(db: Db): RunInfo[] {
-  return (db.prepare(`${RUN_SELECT} ORDER BY r.source_id DESC`).all() as RunRow[]).map(toRunInfo)
+  return (db.prepare(`${RUN_SELECT} WHERE s.deleting_since IS NULL ORDER BY r.source_id DESC`).all() as RunRow[]).map(toRunInfo)
 }
 
 /** Runs (or resumes) a run: labels every report in scope that has no 'done' result yet. */

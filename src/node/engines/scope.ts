@@ -25,8 +25,8 @@ export interface ResolvedScope {
 export function sourceRef(db: Db, ref: string | number): { id: number; name: string } {
   const row = (
     typeof ref === 'number' || /^\d+$/.test(ref)
-      ? db.prepare('SELECT id, name FROM sources WHERE id = ?').get(Number(ref))
-      : db.prepare('SELECT id, name FROM sources WHERE name = ?').get(ref)
+      ? db.prepare('SELECT id, name FROM sources WHERE id = ? AND deleting_since IS NULL').get(Number(ref))
+      : db.prepare('SELECT id, name FROM sources WHERE name = ? AND deleting_since IS NULL').get(ref)
   ) as { id: number; name: string } | undefined
   return row ?? findSource(db, ref) // findSource throws the helpful "no such source, known: ..." error
 }

@@ -14,6 +14,7 @@ import { labelsetsHandlers } from './labelsets'
 import { modelsHandlers } from './models'
 import { reportHandlers } from './reports'
 import { reviewHandlers } from './review'
+import { sourcesHandlers } from './sources'
 
 export const handlerTable: HandlerTable = {
   ...appHandlers,
@@ -24,7 +25,8 @@ export const handlerTable: HandlerTable = {
   ...modelsHandlers,
   ...reviewHandlers,
   ...evaluateHandlers,
-  ...exportHandlers
+  ...exportHandlers,
+  ...sourcesHandlers
 }
 
 /** Validates and runs one call. Never throws: failures come back as `{ ok: false, error }`. */

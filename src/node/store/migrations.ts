@@ -282,10 +282,17 @@ CREATE TABLE run_scope_reports (
 ) WITHOUT ROWID;
 `
 
+// Deleting a source: marked (hidden from every list) in one transaction, then removed chunk by chunk;
+// a marked source left by an interruption is finished on the next open.
+const sourceDeletionMarker = /* sql */ `
+ALTER TABLE sources ADD COLUMN deleting_since TEXT;
+`
+
 export const migrations: Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
   { version: 2, name: 'job owners', sql: jobOwners },
-  { version: 9, name: 'run scope reports', sql: runScopeReports }
+  { version: 9, name: 'run scope reports', sql: runScopeReports },
+  { version: 10, name: 'source deletion marker', sql: sourceDeletionMarker }
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version

@@ -54,10 +54,11 @@ const SOURCE_SELECT = `
   FROM sources s JOIN label_sets ls ON ls.id = s.label_set_id`
 
 export function listSources(db: Db, kind?: SourceKind): SourceInfo[] {
+  // a source being deleted (src/node/sources/delete.ts) is in no list
   return (
     kind
-      ? db.prepare(`${SOURCE_SELECT} WHERE s.kind = ? ORDER BY s.id`).all(kind)
-      : db.prepare(`${SOURCE_SELECT} ORDER BY s.id`).all()
+      ? db.prepare(`${SOURCE_SELECT} WHERE s.kind = ? AND s.deleting_since IS NULL ORDER BY s.id`).all(kind)
+      : db.prepare(`${SOURCE_SELECT} WHERE s.deleting_since IS NULL ORDER BY s.id`).all()
   ) as SourceInfo[]
 }
 
@@ -65,11 +66,11 @@ export function listSources(db: Db, kind?: SourceKind): SourceInfo[] {
 export function findSource(db: Db, ref: string | number): SourceInfo {
   const row = (
     typeof ref === 'number' || /^\d+$/.test(String(ref))
-      ? db.prepare(`${SOURCE_SELECT} WHERE s.id = ?`).get(Number(ref))
-      : db.prepare(`${SOURCE_SELECT} WHERE s.name = ?`).get(ref)
+      ? db.prepare(`${SOURCE_SELECT} WHERE s.id = ? AND s.deleting_since IS NULL`).get(Number(ref))
+      : db.prepare(`${SOURCE_SELECT} WHERE s.name = ? AND s.deleting_since IS NULL`).get(ref)
   ) as SourceInfo | undefined
   if (!row) {
-    const names = (db.prepare('SELECT name FROM sources ORDER BY id').pluck().all() as string[]).slice(0, 20)
+    const names = (db.prepare('SELECT name FROM sources WHERE deleting_since IS NULL ORDER BY id').pluck().all() as string[]).slice(0, 20)
     throw new AppError(
       'not_found',
       `There is no label source "${ref}".`,
