@@ -246,7 +246,7 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
 
 const stopStatus = (ctx: JobContext): 'paused' | 'cancelled' => (ctx.signal.reason === 'pause' ? 'paused' : 'cancelled')
 
-function commitResults(db: Db, sourceId: number, results: EngineResult[], labelIds: Map<string, number>): void {
+export function commitResults(db: Db, sourceId: number, results: EngineResult[], labelIds: Map<string, number>): void {
   const markReport = db.prepare(
     `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)

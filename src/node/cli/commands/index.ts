@@ -1,5 +1,6 @@
 // Every CLI command. Each module exports one function that adds its command to the program.
 import type { Command } from 'commander'
+import { registerBatch } from './batch'
 import { registerDemo } from './demo'
 import { registerImport } from './import'
 import { registerEval } from './eval'
@@ -11,4 +12,4 @@ import { registerLabel } from './label'
 import { registerLabelsets } from './labelsets'
 import { registerReview } from './review'
 
-export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerReview]
+export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerReview, registerBatch]
