@@ -16,8 +16,13 @@ function planLines(p: SourceDeletionPlan): string[] {
   ]
 }
 
-export function addSourcesDeleteCommand(sources: Command): void {
-  sources
+/** The `sources` command, created here if the listing module has not created it yet (order-free). */
+export function sourcesCommand(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'sources') ?? program.command('sources').description('Label sources: runs, imported labels, curated labels.')
+}
+
+export function registerSourcesDelete(program: Command): void {
+  sourcesCommand(program)
     .command('delete <source>')
     .description('Delete a label source (a run, imported or curated labels) by id or name; needs --yes. The audit log keeps the record.')
     .requiredOption('--db <path>', 'workspace database file')
