@@ -1,10 +1,13 @@
 // Writes a tiny random-weight llama GGUF model for tests and benchmarks:
 //   npm run make:tiny-model -- OUT.gguf [--dim 64] [--layers 2] [--heads N] [--heads-kv N] [--ff N]
 //                                       [--context N] [--seed N] [--type f16|f32]
+//   npm run make:tiny-model -- OUT.gguf --hf DIR [same options]
+//     also writes the same weights as a Hugging Face folder (config.json, model.safetensors, tokenizer)
 //   npm run make:tiny-model -- OUT.gguf --lora [--rank 4] [--dim/--layers/--heads as the base model]
 //     writes a LoRA adapter for a tiny model of that shape instead
 import { parseArgs } from 'node:util'
-import { writeTinyLora, writeTinyModel } from '../src/node/engines/llm/testing/tinyModel'
+import { writeTinyHf } from '../src/node/engines/llm/testing/tinyHf'
+import { writeTinyLora, writeTinyModel, type TinyModelOptions } from '../src/node/engines/llm/testing/tinyModel'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -18,13 +21,14 @@ const { values, positionals } = parseArgs({
     seed: { type: 'string' },
     type: { type: 'string' },
     lora: { type: 'boolean' },
-    rank: { type: 'string' }
+    rank: { type: 'string' },
+    hf: { type: 'string' }
   }
 })
 
 const out = positionals[0]
 if (!out) {
-  console.error('usage: npm run make:tiny-model -- OUT.gguf [--dim 64 --layers 2 --heads N --ff N --seed N --type f16|f32]')
+  console.error('usage: npm run make:tiny-model -- OUT.gguf [--hf DIR] [--dim 64 --layers 2 --heads N --ff N --seed N --type f16|f32]')
   process.exit(2)
 }
 const int = (name: string, v: string | undefined): number | undefined => {
@@ -53,7 +57,7 @@ if (type !== 'F16' && type !== 'F32') {
   console.error(`--type must be f16 or f32, got "${values.type}"`)
   process.exit(2)
 }
-const info = writeTinyModel(out, {
+const modelOptions: TinyModelOptions = {
   dim: int('dim', values.dim),
   layers: int('layers', values.layers),
   heads: int('heads', values.heads),
@@ -62,7 +66,12 @@ const info = writeTinyModel(out, {
   contextLength: int('context', values.context),
   seed: values.seed === undefined ? undefined : Number(values.seed),
   tensorType: type
-})
+}
+const info = writeTinyModel(out, modelOptions)
+if (values.hf) {
+  const hf = writeTinyHf(values.hf, modelOptions)
+  console.log(`wrote Hugging Face folder ${hf.dir}: ${hf.files.join(', ')} (the same weights as ${out})`)
+}
 console.log(
   `wrote ${out}: ${info.dim}-dim, ${info.layers} layers, vocab ${info.vocabSize}, ` +
     `${info.parameters} parameters, ${(info.bytes / 1024).toFixed(0)} KiB`

@@ -3,6 +3,7 @@ import type { Evidence, LabelState } from '../types'
 import type { LabelPair } from './align'
 import type { ComparisonResult } from './evaluate'
 import type { AgreementResult } from './kappa'
+import type { LiteratureMetrics } from './literature'
 import type { OutcomeName, UncertainPolicy } from './states'
 
 /** Where a source's labels came from; every field optional because imported labels know little. */
@@ -47,6 +48,8 @@ export interface StoreEvaluation {
   comparison: ComparisonResult
   /** Plain-language cautions for whoever presents the numbers (small samples, rare labels). */
   warnings: string[]
+  /** Per prediction source: CheXbert-style class F1 and the open-ended micro-F1 (same reports and labels). */
+  literature?: LiteratureMetrics[]
 }
 
 export interface ReportsDescription {
@@ -102,4 +105,6 @@ export interface EvaluationReportInput {
   comparison: ComparisonResult
   /** Agreement between the first two prediction sources, if asked for. */
   agreement?: AgreementResult
+  /** Per prediction source: the literature's metrics (CheXbert-style F1, open-ended micro-F1). */
+  literature?: LiteratureMetrics[]
 }

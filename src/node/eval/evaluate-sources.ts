@@ -3,6 +3,11 @@
 import {
   agreementSteps,
   alignLabels,
+  chexbertF1,
+  openEndedF1,
+  positivesAsPresent,
+  type LiteratureMetrics,
+  type StateMatrix,
   commonReportIds,
   compareSourcesSteps,
   drain,
@@ -30,6 +35,8 @@ import {
 import { AppError } from '../../common/errors'
 import type { Evidence } from '../../common/types'
 import type { Db } from '../store/db'
+import { mapPhrase } from '../engines/llm/mapPhrase'
+import { getLabelSet } from '../store/repos/labelSets'
 import { loadSource, sourceProvenance, type LoadedSource } from './load-source'
 
 export interface EvaluateRequest {
@@ -131,6 +138,7 @@ function* evaluationSteps(db: Db, req: EvaluateRequest): Generator<number, Store
   return {
     nReports: p.reportIds.length,
     labels: p.labels,
+    literature: predMs.map((m, i) => literatureMetrics(db, p, i, m, refM, settings.uncertain)),
     reference: sourceProvenance(db, p.ref.info),
     predictions: p.preds.map((s) => sourceProvenance(db, s.info)),
     labelPairs: p.pairs,
@@ -142,6 +150,34 @@ function* evaluationSteps(db: Db, req: EvaluateRequest): Generator<number, Store
     comparison,
     warnings: evaluationWarnings(comparison, settings.resamples)
   }
+}
+
+/**
+ * CheXbert-style class F1 and the open-ended micro-F1 of prediction source `s`. Open-ended answers are the
+ * source's stored findings mapped onto its label set (as the llm engine maps them); a source without
+ * findings (rules, imported labels) answers with its positive labels.
+ */
+function literatureMetrics(db: Db, p: Prepared, s: number, predM: StateMatrix, refM: StateMatrix, uncertain: UncertainPolicy): LiteratureMetrics {
+  const src = p.preds[s]!
+  const L = p.labels.length
+  const hasFindings = db.prepare('SELECT 1 FROM findings WHERE source_id = ? LIMIT 1').get(src.info.id) !== undefined
+  let present: Uint8Array
+  if (hasFindings) {
+    present = new Uint8Array(p.reportIds.length * L)
+    const definition = getLabelSet(db, src.info.labelSetId).definition
+    const col = new Map(predColumns(p, s).map((name, l) => [name, l]))
+    const row = new Map(p.reportIds.map((id, r) => [id, r]))
+    const phrases = db.prepare('SELECT report_id, phrase FROM findings WHERE source_id = ?').raw().iterate(src.info.id) as Iterable<[number, string]>
+    for (const [reportId, phrase] of phrases) {
+      const r = row.get(reportId)
+      if (r === undefined) continue
+      for (const label of mapPhrase(phrase, definition)) {
+        const l = col.get(label)
+        if (l !== undefined) present[r * L + l] = 1
+      }
+    }
+  } else present = positivesAsPresent(predM)
+  return { chexbert: chexbertF1(predM, refM), openEnded: { ...openEndedF1(present, refM, uncertain), from: hasFindings ? 'findings' : 'positive labels' } }
 }
 
 /** Study date range, import batches and modalities of the evaluated reports (queried in chunks of ids). */
@@ -245,6 +281,7 @@ export function reportInput(
     reference: ev.reference,
     predictions: ev.predictions,
     comparison: ev.comparison,
+    literature: ev.literature,
     agreement: extra.agreement
   }
 }

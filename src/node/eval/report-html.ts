@@ -134,6 +134,40 @@ that excludes zero is shown in colour.</p>`
   return parts.join('\n')
 }
 
+/** CheXbert-style class F1 and the open-ended micro-F1 of every source (the literature's metrics). */
+function literatureSection(input: EvaluationReportInput): string {
+  const lit = input.literature
+  if (!lit || lit.length === 0) return ''
+  const name = (i: number) => input.predictions[i]?.name ?? `source ${i + 1}`
+  const summary = lit
+    .map(
+      (m, i) => `<tr><td>${esc(name(i))}</td><td class="n">${num(m.chexbert.weightedF1)}</td><td class="n">${num(m.chexbert.macro.positive)}</td>
+<td class="n">${num(m.chexbert.macro.negative)}</td><td class="n">${num(m.chexbert.macro.uncertain)}</td><td class="n">${num(m.chexbert.macro.mention)}</td>
+<td class="n">${num(m.openEnded.f1)}</td><td>${esc(m.openEnded.from)}</td></tr>`
+    )
+    .join('')
+  const perLabel = input.comparison.results[0]!.labels.map((l, k) => {
+    const cells = lit
+      .map((m) => {
+        const x = m.chexbert.labels[k]!
+        return `<td class="n">${num(x.positive.f1)}</td><td class="n">${num(x.negative.f1)}</td><td class="n">${num(x.uncertain.f1)}</td><td class="n">${num(x.mention.f1)}</td><td class="n">${num(x.weightedF1)}</td>`
+      })
+      .join('')
+    return `<tr><td>${esc(l.label)}</td>${cells}</tr>`
+  })
+  const head = lit.map((_, i) => `<th class="n" colspan="5">${esc(name(i))}</th>`).join('')
+  const sub = lit.map(() => '<th class="n">pos</th><th class="n">neg</th><th class="n">unc</th><th class="n">mention</th><th class="n">weighted</th>').join('')
+  return `<h2>Metrics of the literature</h2>
+<p class="sub">CheXbert-style F1: per label, the F1 of each class (positive, negative, uncertain) against the rest and of
+"mention" (any of the three against not mentioned); a label's weighted F1 averages its three class F1 weighted by
+reference support, and the overall weighted F1 averages labels weighted by how often the reference mentions them.
+Open-ended micro-F1 (the seed paper's): the findings a source listed, mapped onto the label set, as present labels
+against the reference's positive labels (uncertain: ${esc(input.settings.uncertain)}); sources without stored findings answer with their positive labels.</p>
+<table><thead><tr><th>Prediction source</th><th class="n">CheXbert weighted F1</th><th class="n">Positive F1</th><th class="n">Negative F1</th>
+<th class="n">Uncertain F1</th><th class="n">Mention F1</th><th class="n">Open-ended micro-F1</th><th>Open-ended from</th></tr></thead><tbody>${summary}</tbody></table>
+<table><thead><tr><th rowspan="2">Label</th>${head}</tr><tr>${sub}</tr></thead><tbody>${perLabel.join('')}</tbody></table>`
+}
+
 function flat(d: { value: number | null; ci: Interval | null }) {
   return { value: d.value, low: d.ci?.low ?? null, high: d.ci?.high ?? null }
 }
@@ -242,6 +276,7 @@ ${summaryTable(input)}
 <h2>Per label</h2>
 <div class="chart">${f1Chart}</div>
 ${perSource}
+${literatureSection(input)}
 ${differencesSection(input)}
 ${agreementSection(input)}
 <footer>RadLabel evaluation report. Computed locally; this file embeds no report text and loads nothing from the network.</footer>

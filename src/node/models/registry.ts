@@ -57,13 +57,39 @@ async function toEntry(row: ModelRow): Promise<ModelEntry> {
 
 export async function listModels(db: Db): Promise<ModelEntry[]> {
   const rows = db.prepare('SELECT * FROM models ORDER BY kind, name, id').all() as ModelRow[]
-  return Promise.all(rows.map(toEntry))
+  const lineage = lineageById(db)
+  return (await Promise.all(rows.map(toEntry))).map((m) => (lineage.has(m.id) ? { ...m, lineage: lineage.get(m.id) } : m))
+}
+
+/** Adapters' lineage (training runs they came from), by model id. */
+function lineageById(db: Db): Map<number, NonNullable<ModelEntry['lineage']>> {
+  const rows = db.prepare('SELECT * FROM adapter_lineage').all() as Array<Record<string, unknown>>
+  return new Map(
+    rows.map((r) => [
+      r.model_id as number,
+      {
+        baseModelId: (r.base_model_id as number | null) ?? null,
+        baseSha256: String(r.base_sha256),
+        adapterDir: String(r.adapter_dir),
+        kitDir: (r.kit_dir as string | null) ?? null,
+        kitChecksum: (r.kit_checksum as string | null) ?? null,
+        dataset: JSON.parse(String(r.dataset_json)) as NonNullable<ModelEntry['lineage']>['dataset'],
+        training: JSON.parse(String(r.training_json)) as Record<string, unknown>,
+        finalTrainLoss: (r.final_train_loss as number | null) ?? null,
+        finalValLoss: (r.final_val_loss as number | null) ?? null,
+        conversion: JSON.parse(String(r.conversion_json)) as NonNullable<ModelEntry['lineage']>['conversion'],
+        createdAt: String(r.created_at)
+      }
+    ])
+  )
 }
 
 export async function getModel(db: Db, id: number): Promise<ModelEntry> {
   const row = db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined
   if (!row) throw new AppError('not_found', `There is no model ${id} in this workspace.`, 'List models to see their ids.')
-  return toEntry(row)
+  const entry = await toEntry(row)
+  const lineage = lineageById(db).get(id)
+  return lineage ? { ...entry, lineage } : entry
 }
 
 /** Finds a registered model by id, name or path (the CLI's --model may give any of them). */

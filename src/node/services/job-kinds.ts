@@ -7,6 +7,7 @@ import { EVALUATE_JOB_KIND, runEvaluateJob, type EvaluateJobParams } from '../ev
 import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams } from '../import/job'
 import type { JobManager } from '../jobs/jobManager'
 import { MODEL_JOB_KIND, runModelJob, type ModelJobParams } from '../models/job'
+import { runTrainJob, TRAIN_JOB_KIND, type TrainJobParams } from '../training/run-job'
 
 export function registerJobKinds(jobs: JobManager): void {
   jobs.register<RunJobParams>(RUN_JOB_KIND, executeRun)
@@ -14,4 +15,5 @@ export function registerJobKinds(jobs: JobManager): void {
   jobs.register<ImportJobParams>(IMPORT_JOB_KIND, runImportJob)
   jobs.register<ModelJobParams>(MODEL_JOB_KIND, runModelJob)
   jobs.register<EvaluateJobParams>(EVALUATE_JOB_KIND, runEvaluateJob)
+  jobs.register<TrainJobParams>(TRAIN_JOB_KIND, runTrainJob)
 }

@@ -288,9 +288,30 @@ const sourceDeletionMarker = /* sql */ `
 ALTER TABLE sources ADD COLUMN deleting_since TEXT;
 `
 
+// Training (issue 12): where a LoRA adapter came from. One row per adapter imported from a PEFT
+// training run; the adapter itself is a `models` row (kind 'lora').
+const adapterLineage = /* sql */ `
+CREATE TABLE adapter_lineage (
+  model_id INTEGER PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
+  base_model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+  base_sha256 TEXT NOT NULL,
+  adapter_dir TEXT NOT NULL,                -- the PEFT folder it was converted from
+  kit_dir TEXT,
+  kit_checksum TEXT,                        -- sha256 of the kit's SHA256SUMS
+  dataset_json TEXT NOT NULL DEFAULT '{}',  -- data card summary: sources, label set, template, split, counts
+  training_json TEXT NOT NULL DEFAULT '{}', -- settings, steps, device, versions, losses
+  final_train_loss REAL,
+  final_val_loss REAL,
+  conversion_json TEXT NOT NULL DEFAULT '{}', -- llama.cpp release and commit, converter, out type, seconds
+  created_at TEXT NOT NULL
+);
+CREATE INDEX adapter_lineage_base ON adapter_lineage(base_model_id);
+`
+
 export const migrations: Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
   { version: 2, name: 'job owners', sql: jobOwners },
+  { version: 5, name: 'adapter lineage', sql: adapterLineage },
   { version: 9, name: 'run scope reports', sql: runScopeReports },
   { version: 10, name: 'source deletion marker', sql: sourceDeletionMarker }
 ]

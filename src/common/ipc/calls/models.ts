@@ -122,6 +122,33 @@ export interface ModelEntry {
   /** False when the file is gone or changed since it was added. */
   available: boolean
   problem?: string
+  /** For an adapter imported from a training run: where it came from. */
+  lineage?: AdapterLineage
+}
+
+/** Where an adapter imported by `models import-adapter` came from (table adapter_lineage). */
+export interface AdapterLineage {
+  baseModelId: number | null
+  baseSha256: string
+  adapterDir: string
+  kitDir: string | null
+  kitChecksum: string | null
+  /** Data card summary: label sources, label set, prompt template, chat format, split and example counts. */
+  dataset: {
+    source?: { name: string; kind: string; engine: string | null }
+    openSource?: { name: string; kind: string; engine: string | null } | null
+    labelSet?: { slug: string; version: number }
+    promptTemplate?: string
+    chatFormat?: string
+    split?: { by: string; reports: { train: number; validation: number }; examples: { train: number; validation: number } }
+    provenanceTotals?: Record<string, number>
+  }
+  /** Settings (LoRA rank/alpha/targets, learning rate, batch), steps, device, package versions. */
+  training: Record<string, unknown>
+  finalTrainLoss: number | null
+  finalValLoss: number | null
+  conversion: { llamaCpp: string; commit: string; script: string; outType: string; seconds: number }
+  createdAt: string
 }
 
 export interface BackendInfo {

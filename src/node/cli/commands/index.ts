@@ -12,5 +12,7 @@ import { registerLabel } from './label'
 import { registerLabelsets } from './labelsets'
 import { registerReview } from './review'
 import { registerSourcesDelete } from './sources-delete'
+import { registerModels } from './models'
+import { registerTrain } from './train'
 
-export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerReview, registerBatch, registerSourcesDelete]
+export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerReview, registerBatch, registerSourcesDelete, registerModels, registerTrain]

@@ -16,6 +16,7 @@ import type {
 import type { LabelSetDefinition } from '../../../common/types'
 import type { EngineResult } from '../types'
 import type { GpuChoice } from './config'
+import { promptPrefix, reportHistory } from './chat-history'
 import { resultFromAnswer } from './parse'
 import { askedLabels, renderPrompt, type LlmTask, type PromptTemplate } from './prompts'
 import { answerSchema, type SchemaLimits } from './schema'
@@ -197,10 +198,7 @@ export class LlmRuntime {
         )
         const chatWrapper = lib.resolveChatWrapper(model)
         const rendered = renderPrompt(spec.template, spec.task, spec.labelSet)
-        const prefix: ChatHistoryItem[] = [{ type: 'system', text: rendered.system }]
-        for (const turn of rendered.examples) {
-          prefix.push(turn.role === 'user' ? { type: 'user', text: turn.text } : { type: 'model', response: [turn.text] })
-        }
+        const prefix = promptPrefix(rendered)
         const loaded: Loaded = {
           spec,
           model,
@@ -249,11 +247,7 @@ export class LlmRuntime {
 
   /** The full prompt of one report, as tokens. */
   private promptTokens(loaded: Loaded, text: string): Token[] {
-    const history: ChatHistoryItem[] = [
-      ...loaded.prefix,
-      { type: 'user', text: loaded.userPrefix + text },
-      { type: 'model', response: [] }
-    ]
+    const history = reportHistory(loaded.prefix, loaded.userPrefix, text)
     const { contextText } = loaded.chatWrapper.generateContextState({ chatHistory: history })
     return contextText.tokenize(loaded.model.tokenizer)
   }

@@ -120,8 +120,27 @@ export interface TinyModelInfo {
   bytes: number
 }
 
+/** Everything a tiny model is made of, before it is written as GGUF or as a Hugging Face folder. */
+export interface TinyModelParts {
+  tensors: GgufTensor[]
+  metadata: Array<[string, GgufValue]>
+  tokens: string[]
+  merges: string[]
+  shape: { dim: number; layers: number; heads: number; headsKv: number; ff: number; contextLength: number; vocab: number }
+  parameters: number
+  tensorType: TensorType
+}
+
 /** Build the GGUF bytes of a tiny model. */
 export function buildTinyModel(options: TinyModelOptions = {}): { data: Buffer; info: TinyModelInfo } {
+  const parts = buildTinyModelParts(options)
+  const data = writeGguf(parts.metadata, parts.tensors)
+  const { dim, layers, vocab } = parts.shape
+  return { data, info: { vocabSize: vocab, dim, layers, parameters: parts.parameters, bytes: data.length } }
+}
+
+/** Tensors, metadata and tokenizer of a tiny model (seeded: the same options always give the same parts). */
+export function buildTinyModelParts(options: TinyModelOptions = {}): TinyModelParts {
   const dim = options.dim ?? 64
   const layers = options.layers ?? 2
   const heads = options.heads ?? Math.max(1, Math.floor(dim / 32))
@@ -199,8 +218,15 @@ export function buildTinyModel(options: TinyModelOptions = {}): { data: Buffer; 
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: true }],
     ['tokenizer.chat_template', { type: 'string', value: TINY_CHAT_TEMPLATE }]
   ]
-  const data = writeGguf(metadata, tensors)
-  return { data, info: { vocabSize: vocab, dim, layers, parameters, bytes: data.length } }
+  return {
+    tensors,
+    metadata,
+    tokens,
+    merges,
+    shape: { dim, layers, heads, headsKv, ff, contextLength, vocab },
+    parameters,
+    tensorType
+  }
 }
 
 /** Write a tiny model to `path` and describe it. */
