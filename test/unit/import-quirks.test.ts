@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { headersIn, splitSections } from '../../src/common/text/sections'
+import { parseHl7Text } from '../../src/node/import/hl7'
 import { openSource } from '../../src/node/import/read'
 import { records, type ReaderItem } from '../../src/node/import/types'
 import { makeZip, workbookParts } from '../support/zip'
@@ -231,5 +232,52 @@ describe('2/3. Excel: shared strings whatever the part order, OOXML escapes, not
     )
     const broken = { ...parts, 'xl/sharedStrings.xml': '<sst><si><t>unclosed</sst>' }
     await expect(openSource(write('broken.xlsx', makeZip(Object.entries(broken).map(([name, data]) => ({ name, data })))))).rejects.toThrow(/not well-formed XML/)
+  })
+})
+
+describe('8. HL7 structure kept: OBX-3 section marks and OBX-4 sub-ids', () => {
+  const msg = (obx: string[], extra = '') =>
+    ['MSH|^~\\&|RIS|HOSP|LAB|HOSP|20240105120000||ORU^R01|M1|P|2.5', 'PID|1||P1', `OBR|1|PL1|ACC1|71046^XR CHEST 2V|||20240105${extra}`, ...obx].join('\r')
+  const text = (m: string) => {
+    const it = parseHl7Text(m)[0]
+    return it.kind === 'record' ? it.fields.text : `error ${it.reason}`
+  }
+  const sectionsOf = (t: string) => splitSections(t).map((s) => [s.name, t.slice(s.start, s.end)])
+
+  it('&GDT / &IMP suffixes become findings and impression', () => {
+    const t = text(msg(['OBX|1|TX|&GDT^Report Text||Heart normal.', 'OBX|2|TX|&GDT^Report Text||Lungs clear.', 'OBX|3|TX|&IMP^Impression||No acute disease.']))
+    expect(sectionsOf(t)).toEqual([
+      ['findings', 'Heart normal.\nLungs clear.'],
+      ['impression', 'No acute disease.']
+    ])
+  })
+
+  it('LOINC codes and the identifier text name the section; a header already in the text is not repeated', () => {
+    const t = text(
+      msg([
+        'OBX|1|TX|55752-0^Clinical information^LN||Cough.',
+        'OBX|2|TX|18782-3^Radiology Study observation^LN||Small left effusion.',
+        'OBX|3|TX|19005-8^Impression^LN||IMPRESSION: Effusion.'
+      ])
+    )
+    expect(t).toBe('INDICATION:\nCough.\n\nFINDINGS:\nSmall left effusion.\n\nIMPRESSION: Effusion.')
+    expect(sectionsOf(t).map((s) => s[0])).toEqual(['indication', 'findings', 'impression'])
+    const byText = text(msg(['OBX|1|TX|X1^FINDINGS||Clear.', 'OBX|2|TX|X2^CONCLUSION||Normal.']))
+    expect(sectionsOf(byText)).toEqual([
+      ['findings', 'Clear.'],
+      ['impression', 'Normal.']
+    ])
+  })
+
+  it('OBX-4 sub-ids group lines into blocks; repetitions stay lines; one-section messages keep their text as sent', () => {
+    const t = text(msg(['OBX|1|TX|RPT|1|Heart normal.', 'OBX|2|TX|RPT|1|Lungs clear.', 'OBX|3|TX|RPT|2|IMPRESSION: Normal chest.']))
+    expect(t).toBe('Heart normal.\nLungs clear.\n\nIMPRESSION: Normal chest.')
+    expect(sectionsOf(t)).toEqual([
+      ['other', 'Heart normal.\nLungs clear.'],
+      ['impression', 'Normal chest.']
+    ])
+    const sub = text(msg(['OBX|1|TX|&GDT|1|Line one~Line two', 'OBX|2|TX|&IMP|2|Done.']))
+    expect(sub).toBe('FINDINGS:\nLine one\nLine two\n\nIMPRESSION:\nDone.')
+    expect(text(msg(['OBX|1|TX|&GDT||A.', 'OBX|2|TX|&GDT||B.']))).toBe('A.\nB.')
   })
 })

@@ -3,6 +3,8 @@
 // MSH/PID/OBR. Many messages per file; segments end in \r, \n or \r\n; MLLP framing bytes are tolerated.
 import { isUtf8 } from 'node:buffer'
 import type { RecordFields } from '../../common/import/mapping'
+import { normalisePhrase, SECTION_HEADERS, splitSections } from '../../common/text/sections'
+import type { SectionName } from '../../common/types'
 import { decodeWindows1252, REPLACEMENT_CHAR } from './decode'
 import { openTextFile } from './text-file'
 import { ImportFileError, clipRaw, type ReaderItem, type ReadOptions, type RecordSource } from './types'
@@ -97,6 +99,103 @@ export function hl7DateToIso(ts: string): string {
   return out
 }
 
+type ObxSection = Exclude<SectionName, 'whole' | 'other'> | 'addendum' | 'recommendation'
+
+interface ObxText {
+  lines: string[]
+  section: ObxSection | undefined
+  subId: string
+}
+
+/** Section suffixes of OBX-3 identifiers (`&GDT`, `&IMP` style) and the LOINC codes of report sections. */
+const OBX_CODES: Record<string, ObxSection> = {
+  GDT: 'findings',
+  FIND: 'findings',
+  FND: 'findings',
+  IMP: 'impression',
+  ADT: 'addendum',
+  ADD: 'addendum',
+  ADN: 'addendum',
+  TCM: 'technique',
+  TECH: 'technique',
+  IND: 'indication',
+  HX: 'indication',
+  HIS: 'indication',
+  CMP: 'comparison',
+  COMP: 'comparison',
+  REC: 'recommendation',
+  '18782-3': 'findings',
+  '59776-5': 'findings',
+  '19005-8': 'impression',
+  '18834-2': 'comparison',
+  '55752-0': 'indication',
+  '18785-6': 'indication',
+  '55111-9': 'technique',
+  '18783-1': 'recommendation'
+}
+
+const OBX_HEADERS: Record<ObxSection, string> = {
+  indication: 'INDICATION:',
+  technique: 'TECHNIQUE:',
+  comparison: 'COMPARISON:',
+  findings: 'FINDINGS:',
+  impression: 'IMPRESSION:',
+  addendum: 'ADDENDUM:',
+  recommendation: 'RECOMMENDATION:'
+}
+
+/** The section an OBX-3 observation identifier marks: a code/suffix we know, or its text naming a section. */
+export function obxSection(obx3: string, d: Delimiters = DEFAULT_DELIMITERS): ObxSection | undefined {
+  const comps = obx3.split(d.component)
+  for (const c of [comps[0] ?? '', comps[3] ?? '']) {
+    for (const part of c.split(d.subcomponent)) {
+      const hit = OBX_CODES[part.trim().toUpperCase()]
+      if (hit) return hit
+    }
+  }
+  for (const c of [comps[1] ?? '', comps[4] ?? '']) {
+    const text = decodeEscapes(c, d).trim()
+    if (!text) continue
+    const phrase = normalisePhrase(text.replace(/[:\s-]+$/, ''))
+    if (phrase === 'addendum') return 'addendum'
+    if (phrase === 'recommendation' || phrase === 'recommendations') return 'recommendation'
+    for (const [name, phrases] of Object.entries(SECTION_HEADERS)) {
+      if (name !== 'other' && phrases.includes(phrase)) return name as ObxSection
+    }
+  }
+  return undefined
+}
+
+/**
+ * The report text of a group's TX/FT OBX segments. With one section mark (or none) and one sub-id: the lines as sent.
+ * Otherwise consecutive OBX with the same section and sub-id form a block; blocks are separated by a
+ * blank line, and a block whose OBX-3 marks a section starts with that section's header (unless its
+ * text already does), so the stored text splits into the sections the sender meant.
+ */
+export function obxText(obx: ObxText[]): string {
+  // One section (or none) and one sub-id: the text as sent, as before (its content hash stays the same).
+  const sections = new Set(obx.map((o) => o.section))
+  const subIds = new Set(obx.map((o) => o.subId))
+  if (sections.size <= 1 && subIds.size <= 1) return obx.flatMap((o) => o.lines).join('\n')
+  const blocks: Array<{ section: ObxSection | undefined; subId: string; lines: string[] }> = []
+  for (const o of obx) {
+    const last = blocks[blocks.length - 1]
+    if (last && last.section === o.section && last.subId === o.subId) last.lines.push(...o.lines)
+    else blocks.push({ section: o.section, subId: o.subId, lines: [...o.lines] })
+  }
+  return blocks
+    .map((b) => {
+      const body = b.lines.join('\n').replace(/^\n+|\n+$/g, '')
+      if (!b.section) return body
+      const header = OBX_HEADERS[b.section]
+      const already = splitSections(body)[0]
+      const startsWithHeader = already && already.name !== 'whole' && already.headerStart !== undefined && body.slice(0, already.headerStart).trim() === ''
+      return startsWithHeader ? body : `${header}\n${body}`
+    })
+    .filter((b) => b.trim() !== '')
+    .join('\n\n')
+}
+
 export interface Segment {
   name: string
   /** fields[n] is SEG-n (for MSH too: fields[1] is the field separator, fields[2] the encoding characters). */
@@ -170,6 +269,8 @@ export function parseMessage(lines: Hl7Line[], messageNumber = 1): MessageResult
     obr?: Segment
     line: number
     text: string[]
+    /** Each TX/FT OBX: its lines, the section its OBX-3 marks (if any) and its OBX-4 sub-id. */
+    obx: ObxText[]
     st: string[]
     /** NTE comments: the text of senders that put the report there instead of in OBX. */
     nte: string[]
@@ -178,17 +279,20 @@ export function parseMessage(lines: Hl7Line[], messageNumber = 1): MessageResult
   let current: Group | undefined
   for (const seg of segments) {
     if (seg.name === 'OBR' || seg.name === 'TXA') {
-      current = { obr: seg.name === 'OBR' ? seg : undefined, line: seg.line, text: [], st: [], nte: [] }
+      current = { obr: seg.name === 'OBR' ? seg : undefined, line: seg.line, text: [], obx: [], st: [], nte: [] }
       groups.push(current)
     } else if (seg.name === 'OBX') {
       if (!current) {
-        current = { line: seg.line, text: [], st: [], nte: [] }
+        current = { line: seg.line, text: [], obx: [], st: [], nte: [] }
         groups.push(current)
       }
       const vt = (seg.fields[2] ?? '').toUpperCase()
       const value = seg.fields[5] ?? ''
       const lines = value.split(d.repetition).map((v) => decodeEscapes(v, d))
-      if (vt === 'TX' || vt === 'FT') current.text.push(...lines)
+      if (vt === 'TX' || vt === 'FT') {
+        current.text.push(...lines)
+        current.obx.push({ lines, section: obxSection(seg.fields[3] ?? '', d), subId: (seg.fields[4] ?? '').trim() })
+      }
       else if (vt === 'ST') current.st.push(...lines)
     } else if (seg.name === 'NTE' && current) {
       current.nte.push(...(seg.fields[3] ?? '').split(d.repetition).map((v) => decodeEscapes(v, d)))
@@ -205,7 +309,7 @@ export function parseMessage(lines: Hl7Line[], messageNumber = 1): MessageResult
     const fields: RecordFields = {
       ...base,
       id,
-      text: (g.text.length > 0 ? g.text : g.st.length > 0 ? g.st : g.nte).join('\n'),
+      text: g.text.length > 0 ? obxText(g.obx) : (g.st.length > 0 ? g.st : g.nte).join('\n'),
       accession,
       placer_order: placer,
       filler_order: filler,
