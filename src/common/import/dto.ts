@@ -1,4 +1,6 @@
 // Plain data the import feature passes across layers (reader -> pipeline -> IPC -> renderer).
+import type { Section, SectionName } from '../types'
+import type { SectionHeaderMap } from '../text/sections'
 import type { FieldMapping, ImportFormat, MapResult, RecordFields, RejectCode } from './mapping'
 
 export interface RecordLocation {
@@ -66,6 +68,8 @@ export interface ImportCounts {
   conflicts: number
   rejected: number
   records: number
+  /** New versions of reports already stored (addenda, corrected/amended results). */
+  revised?: number
 }
 
 export interface FileResult extends ImportCounts {
@@ -137,3 +141,39 @@ export interface LabelImportResult {
   rejectedCount: number
 }
 
+
+/** Per import batch: the headers its reports use and the section each opens (null: not recognised). */
+export interface HeaderReport {
+  batchId: number
+  reports: number
+  /** Reports with no findings or impression text: what a findings/impression scope would not see. */
+  withoutFindingsOrImpression: number
+  headers: Array<{ phrase: string; section: Exclude<SectionName, 'whole'> | null; count: number; reports: number }>
+  /** Headers beyond the list (the rarest) left out. */
+  moreHeaders: number
+  /** The site header map the batch is split with. */
+  sectionHeaders: SectionHeaderMap
+}
+
+/** One saved version of a preset's header -> section map. */
+export interface SectionMapVersion {
+  preset: string
+  version: number
+  headers: SectionHeaderMap
+  createdAt: string
+}
+
+/** One version of a report: the original, then addenda and corrections (the latest is the report's text). */
+export interface ReportVersion {
+  version: number
+  kind: 'original' | 'addendum' | 'correction' | 'amended'
+  text: string
+  sections: Section[]
+  batchId: number | null
+  sourceLocation: string | null
+  /** The status the source gave (HL7 result status, FHIR status). */
+  sourceStatus: string | null
+  createdAt: string
+  /** This is the text runs label. */
+  current: boolean
+}

@@ -1,7 +1,7 @@
 // Field mapping: which fields of a source record give the report id, its text (one field, or one field
 // per section) and its metadata. Pure, so the renderer's live preview runs the same code as the import.
 import type { Section } from '../types'
-import { composeReport, splitSections, type SectionPart } from '../text/sections'
+import { composeReport, splitSections, type SectionHeaderMap, type SectionPart, type SplitOptions } from '../text/sections'
 
 export const IMPORT_FORMATS = ['csv', 'tsv', 'xlsx', 'json', 'jsonl', 'txt-dir', 'mimic', 'hl7', 'fhir'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
@@ -20,6 +20,8 @@ export interface FieldMapping {
   /** ... or one field per section, composed into "FINDINGS: ...\n\nIMPRESSION: ..." in this order. */
   sectionFields?: Partial<Record<MappedSection, string>>
   meta?: Partial<Record<MetaField, string>>
+  /** A site's own header phrases -> sections (saved with the preset; see SectionHeaderMap). */
+  sectionHeaders?: SectionHeaderMap
 }
 
 /** A record as a reader produced it: field name -> value as text. */
@@ -77,7 +79,7 @@ function clean(v: string | undefined): string | null {
 }
 
 /** Apply a mapping to one record. The text is kept exactly as in the source (no trimming). */
-export function applyMapping(fields: RecordFields, mapping: FieldMapping): MapResult {
+export function applyMapping(fields: RecordFields, mapping: FieldMapping, split?: SplitOptions): MapResult {
   let externalId: string | null = null
   if (mapping.idField) {
     externalId = clean(fields[mapping.idField])
@@ -89,7 +91,7 @@ export function applyMapping(fields: RecordFields, mapping: FieldMapping): MapRe
   if (mapping.textField) {
     text = fields[mapping.textField] ?? ''
     used.add(mapping.textField)
-    sections = splitSections(text)
+    sections = splitSections(text, split ?? (mapping.sectionHeaders ? { headers: mapping.sectionHeaders } : undefined))
   } else {
     const parts: SectionPart[] = []
     for (const name of MAPPED_SECTIONS) {

@@ -153,13 +153,14 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     recordsBefore += result.records
     results.push(result)
   }
-  const sum = (k: keyof ImportCounts) => results.reduce((a, r) => a + r[k], 0)
+  const sum = (k: keyof ImportCounts) => results.reduce((a, r) => a + (r[k] ?? 0), 0)
   const out: ImportJobResult = {
     added: sum('added'),
     duplicates: sum('duplicates'),
     conflicts: sum('conflicts'),
     rejected: sum('rejected'),
     records: sum('records'),
+    revised: sum('revised'),
     refused: results.filter((r) => r.status === 'refused').length,
     files: results
   }
@@ -168,7 +169,7 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     // Finished or stopped: the count is now known, so the bar shows it in full.
     total: ctx.signal.aborted ? null : out.records,
     etaSeconds: undefined,
-    counters: { ...lastCounters, added: out.added, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rejected }
+    counters: { ...lastCounters, added: out.added, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rejected, revised: out.revised ?? 0 }
   })
   return out
 }

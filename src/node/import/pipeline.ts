@@ -13,7 +13,7 @@ import {
 import type { FileResult, ImportCounts } from '../../common/import/dto'
 import type { Db } from '../store/db'
 import { nowIso } from '../store/db'
-import { EXCERPT_CHARS, makePreparer, type Prepared } from './prepare'
+import { addendumCount, EXCERPT_CHARS, makePreparer, type Prepared } from './prepare'
 import { defaultMappingFor, openSource } from './read'
 import { ImportFileError, type ReadOptions, type TextEncoding } from './types'
 
@@ -101,13 +101,20 @@ function statements(db: Db) {
          accession, study_date, modality, meta_json, source_location, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_key) DO NOTHING`
     ),
-    existing: db.prepare('SELECT id, content_hash, batch_id FROM reports WHERE report_key = ?'),
+    existing: db.prepare('SELECT id, content_hash, batch_id, version FROM reports WHERE report_key = ?'),
+    priorText: db.prepare('SELECT text, sections_json, batch_id, source_location, created_at FROM reports WHERE id = ?'),
+    knownVersion: db.prepare('SELECT 1 FROM report_versions WHERE report_id = ? AND content_hash = ?'),
+    addVersion: db.prepare(
+      `INSERT INTO report_versions (report_id, version, kind, text, content_hash, sections_json, batch_id, source_location, source_status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    latest: db.prepare('UPDATE reports SET text = ?, content_hash = ?, sections_json = ?, version = ? WHERE id = ?'),
     issue: db.prepare(
       `INSERT INTO import_issues (batch_id, kind, file, location, external_id, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?)`
     ),
     checkpoint: db.prepare(
       `UPDATE import_batches SET records_done = records_done + ?, bytes_done = ?, added = added + ?,
-         duplicates = duplicates + ?, conflicts = conflicts + ?, rejected = rejected + ? WHERE id = ?`
+         duplicates = duplicates + ?, conflicts = conflicts + ?, rejected = rejected + ?, revised = revised + ? WHERE id = ?`
     )
   }
 }
@@ -227,9 +234,9 @@ export async function importFile(
   const now = nowIso()
 
   // Mapping, hashing and JSON happen as records arrive (between reads); the transaction only writes.
-  const prepare = makePreparer(mapping, batchId, now, options.maxReportChars)
+  const prepare = makePreparer(mapping, batchId, now, options.maxReportChars, info.format)
   const writeChunk = db.transaction((rows: Prepared[], bytesDone: number) => {
-    const c = { added: 0, duplicates: 0, conflicts: 0, rejected: 0 }
+    const c = { added: 0, duplicates: 0, conflicts: 0, rejected: 0, revised: 0 }
     for (const row of rows) {
       if (row.kind === 'issue') {
         st.issue.run(batchId, 'rejected', row.file, row.where, row.externalId, row.reason, row.excerpt)
@@ -240,27 +247,56 @@ export async function importFile(
         c.added++
         continue
       }
-      const prior = st.existing.get(row.key) as { id: number; content_hash: string; batch_id: number | null }
-      if (prior.content_hash === row.hash) {
+      const prior = st.existing.get(row.key) as { id: number; content_hash: string; batch_id: number | null; version: number }
+      if (prior.content_hash === row.hash || (prior.version > 1 && st.knownVersion.get(prior.id, row.hash))) {
         c.duplicates++
-      } else {
-        c.conflicts++
-        st.issue.run(
-          batchId,
-          'conflict',
-          row.file,
-          row.where,
-          row.externalId,
-          `report id "${row.externalId}" already exists with different text (report ${prior.id}` +
-            `${prior.batch_id ? `, batch ${prior.batch_id}` : ''}); the existing text was kept`,
-          row.text.slice(0, EXCERPT_CHARS)
-        )
+        continue
       }
+      const kind = revisionKind(row, prior.id)
+      if (kind) {
+        addVersion(prior, row, kind)
+        c.revised++
+        continue
+      }
+      c.conflicts++
+      st.issue.run(
+        batchId,
+        'conflict',
+        row.file,
+        row.where,
+        row.externalId,
+        `report id "${row.externalId}" already exists with different text (report ${prior.id}` +
+          `${prior.batch_id ? `, batch ${prior.batch_id}` : ''}); the existing text was kept`,
+        row.text.slice(0, EXCERPT_CHARS)
+      )
     }
-    st.checkpoint.run(rows.length, bytesDone, c.added, c.duplicates, c.conflicts, c.rejected, batchId)
+    st.checkpoint.run(rows.length, bytesDone, c.added, c.duplicates, c.conflicts, c.rejected, c.revised, batchId)
     return c
   })
 
+  /** A corrected/amended record, or the stored text with an ADDENDUM block added: a new version. */
+  const revisionKind = (row: Extract<Prepared, { kind: 'report' }>, reportId: number): 'correction' | 'amended' | 'addendum' | undefined => {
+    if (row.revision) return row.revision
+    const newAddenda = addendumCount(row.text)
+    if (newAddenda === 0) return undefined
+    const old = (st.priorText.get(reportId) as { text: string }).text
+    return newAddenda > addendumCount(old) ? 'addendum' : undefined
+  }
+
+  /** Keep the stored text as version 1 (once), add the new one, and make it the report's current text. */
+  const addVersion = (
+    prior: { id: number; version: number; content_hash: string },
+    row: Extract<Prepared, { kind: 'report' }>,
+    kind: 'correction' | 'amended' | 'addendum'
+  ) => {
+    if (prior.version === 1) {
+      const o = st.priorText.get(prior.id) as { text: string; sections_json: string; batch_id: number | null; source_location: string | null; created_at: string }
+      st.addVersion.run(prior.id, 1, 'original', o.text, prior.content_hash, o.sections_json, o.batch_id, o.source_location, null, o.created_at)
+    }
+    const version = prior.version + 1
+    st.addVersion.run(prior.id, version, kind, row.text, row.hash, row.sectionsJson, batchId, row.location, row.sourceStatus, now)
+    st.latest.run(row.text, row.hash, row.sectionsJson, version, prior.id)
+  }
   // Chunk size adapts so one transaction takes about TARGET_TX_MS: the event loop is never held long.
   let chunkSize = run.chunkSize ?? 200
   let rowsPerMs = 0
@@ -284,6 +320,7 @@ export async function importFile(
     totals.duplicates += c.duplicates
     totals.conflicts += c.conflicts
     totals.rejected += c.rejected
+    totals.revised = (totals.revised ?? 0) + c.revised
     totals.records += pending.length
     pending = []
     pendingChars = 0

@@ -1,7 +1,8 @@
 // Turns a reader item into what one INSERT needs: mapped, sectioned, hashed and serialised. Runs in the
 // import worker thread for large files (so the main thread only writes), or inline.
 import { createHash } from 'node:crypto'
-import { applyMapping, type FieldMapping } from '../../common/import/mapping'
+import { applyMapping, type FieldMapping, type ImportFormat } from '../../common/import/mapping'
+import { splitSections } from '../../common/text/sections'
 import { DEFAULT_MAX_REPORT_CHARS, type ReaderItem, type RecordLocation } from './types'
 
 export const EXCERPT_CHARS = 4000
@@ -18,7 +19,13 @@ export type Prepared =
       file: string
       where: string
       text: string
+      sectionsJson: string
       chars: number
+      /** The source marks this record as a new version of a report (HL7 result status C, FHIR amended). */
+      revision?: 'correction' | 'amended' | 'addendum'
+      /** The status as the source gave it (for the version history). */
+      sourceStatus: string | null
+      location: string
     }
 
 export function sha256(text: string): string {
@@ -33,11 +40,32 @@ export function describeLocation(loc: RecordLocation): string {
   return parts.join(', ')
 }
 
+/** ADDENDUM headers in a text (an addendum block appended to a report makes a new version of it). */
+export function addendumCount(text: string): number {
+  let n = 0
+  for (const s of splitSections(text)) if (s.header && /^\s*(\d{1,2}[.)]\s*)?addendum\b/i.test(s.header)) n++
+  return n
+}
+
+/** Whether the source says this record revises an earlier one, and its status as given. */
+function revisionOf(fields: Record<string, string>, format: ImportFormat | undefined): { revision?: 'correction' | 'amended'; status: string | null } {
+  if (format === 'hl7') {
+    const st = (fields.result_status ?? '').trim().toUpperCase()
+    return { revision: st === 'C' ? 'correction' : undefined, status: st || null }
+  }
+  if (format === 'fhir') {
+    const st = (fields.status ?? '').trim().toLowerCase()
+    return { revision: st === 'amended' || st === 'corrected' || st === 'appended' ? 'amended' : undefined, status: st || null }
+  }
+  return { status: null }
+}
+
 export function makePreparer(
   mapping: FieldMapping,
   batchId: number,
   now: string,
-  maxReportChars = DEFAULT_MAX_REPORT_CHARS
+  maxReportChars = DEFAULT_MAX_REPORT_CHARS,
+  format?: ImportFormat
 ): (item: ReaderItem) => Prepared {
   return (item: ReaderItem): Prepared => {
     const where = describeLocation(item.loc)
@@ -73,13 +101,15 @@ export function makePreparer(
       hasMeta = true
       break
     }
+    const sectionsJson = JSON.stringify(r.sections)
+    const rev = revisionOf(item.fields, format)
     const values = [
       key,
       r.externalId,
       batchId,
       r.text,
       hash,
-      JSON.stringify(r.sections),
+      sectionsJson,
       r.patientId,
       item.fields.study_id || null,
       r.accession,
@@ -89,6 +119,21 @@ export function makePreparer(
       `${item.loc.file} (${where})`,
       now
     ]
-    return { kind: 'report', key, hash, values, externalId: r.externalId, file: item.loc.file, where, text: r.text, chars: r.text.length }
+    const location = `${item.loc.file} (${where})`
+    return {
+      kind: 'report',
+      key,
+      hash,
+      values,
+      externalId: r.externalId,
+      file: item.loc.file,
+      where,
+      text: r.text,
+      sectionsJson,
+      chars: r.text.length,
+      revision: rev.revision,
+      sourceStatus: rev.status,
+      location
+    }
   }
 }

@@ -7,6 +7,7 @@ import { writeIssuesCsv } from '../import/issues-csv'
 import { IMPORT_JOB_KIND, type ImportJobParams } from '../import/job'
 import { importReferenceLabels } from '../import/labels'
 import { previewSource } from '../import/read'
+import { batchHeaderReport, listSectionMaps, resplitBatch, saveSectionMap } from '../import/sections-report'
 import { yieldToEventLoop } from '../jobs/jobManager'
 import { handlers } from './handler'
 
@@ -36,6 +37,14 @@ export const importHandlers = handlers({
     return ctx.jobs.start(IMPORT_JOB_KIND, title, params)
   },
   'import.batches': (_input, ctx) => listBatches(ctx.workspace.db),
+  'import.headerReport': (input, ctx) => batchHeaderReport(ctx.workspace.db, input.batchId),
+  'import.setSectionHeaders': async (input, ctx) => {
+    const db = ctx.workspace.db
+    const saved = input.preset ? saveSectionMap(db, input.preset, input.headers) : null
+    const r = await resplitBatch(db, input.batchId, input.headers)
+    return { ...r, saved, report: await batchHeaderReport(db, input.batchId) }
+  },
+  'import.sectionMaps': (input, ctx) => listSectionMaps(ctx.workspace.db, input.preset),
   'import.batch': (input, ctx) => getBatch(ctx.workspace.db, input.id),
   'import.issues': (input, ctx) => listIssues(ctx.workspace.db, input.batchId, input),
   'import.saveIssues': async (input, ctx) => {

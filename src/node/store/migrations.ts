@@ -272,6 +272,37 @@ ALTER TABLE jobs ADD COLUMN stop_request TEXT CHECK (stop_request IN ('cancel','
 CREATE INDEX jobs_status ON jobs(status);
 `
 
+// Import fidelity (issue 15): versions of a report (an addendum, a corrected HL7 result, an amended FHIR
+// report) keep every text ever imported while reports.text holds the latest (what runs label); a batch
+// counts its new versions; a site's header -> section maps, versioned per import preset.
+const reportVersions = /* sql */ `
+CREATE TABLE report_versions (
+  id INTEGER PRIMARY KEY,
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('original','addendum','correction','amended')),
+  text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  sections_json TEXT NOT NULL,
+  batch_id INTEGER REFERENCES import_batches(id) ON DELETE SET NULL,
+  source_location TEXT,
+  source_status TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (report_id, version)
+);
+CREATE INDEX report_versions_hash ON report_versions(report_id, content_hash);
+ALTER TABLE reports ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE import_batches ADD COLUMN revised INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE section_maps (
+  preset TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  headers_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (preset, version)
+);
+`
+
 // Steerable runs: the report ids a run's scope resolved to (first N, a seeded sample, a review set,
 // the reports another source has not labelled, a list of ids), fixed when the run is created.
 const runScopeReports = /* sql */ `
@@ -312,6 +343,7 @@ export const migrations: Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
   { version: 2, name: 'job owners', sql: jobOwners },
   { version: 5, name: 'adapter lineage', sql: adapterLineage },
+  { version: 6, name: 'report versions, section maps', sql: reportVersions },
   { version: 9, name: 'run scope reports', sql: runScopeReports },
   { version: 10, name: 'source deletion marker', sql: sourceDeletionMarker }
 ]

@@ -1,7 +1,7 @@
 // Import calls: preview a file with a mapping, start/resume an import job, batches and their issues,
 // mapping presets, reference labels.
 import { z } from 'zod'
-import type { BatchInfo, ImportIssue, LabelImportResult, MappingPreset, Preview } from '../../import/dto'
+import type { BatchInfo, HeaderReport, ImportIssue, LabelImportResult, MappingPreset, Preview, SectionMapVersion } from '../../import/dto'
 import { TEXT_ENCODINGS } from '../../import/dto'
 import { IMPORT_FORMATS, MAPPED_SECTIONS, META_FIELDS } from '../../import/mapping'
 import type { JobSnapshot } from '../../types'
@@ -9,12 +9,19 @@ import { call, filePath, id } from '../define'
 
 const field = z.string().trim().min(1).max(500)
 
+/** A site's header phrase -> section ('none': the phrase is not a header). */
+export const sectionHeadersSchema = z.record(
+  z.string().trim().min(1).max(100),
+  z.enum(['indication', 'technique', 'comparison', 'findings', 'impression', 'other', 'none'])
+)
+
 export const fieldMappingSchema = z
   .object({
     idField: field.optional(),
     textField: field.optional(),
     sectionFields: z.partialRecord(z.enum(MAPPED_SECTIONS), field).optional(),
-    meta: z.partialRecord(z.enum(META_FIELDS), field).optional()
+    meta: z.partialRecord(z.enum(META_FIELDS), field).optional(),
+    sectionHeaders: sectionHeadersSchema.optional()
   })
   .strict()
 
@@ -24,7 +31,8 @@ export const sourceOptionsSchema = z
     encoding: z.enum(TEXT_ENCODINGS as [string, ...string[]]).optional(),
     delimiter: z.string().length(1).optional(),
     hasHeader: z.boolean().optional(),
-    sheet: z.string().max(200).optional()
+    sheet: z.string().max(200).optional(),
+    maxReportChars: z.number().int().min(1000).max(100_000_000).optional()
   })
   .strict()
 
@@ -69,6 +77,16 @@ export const importCalls = {
     z.object({ name: z.string().trim().min(1).max(200), format: z.enum(IMPORT_FORMATS), mapping: fieldMappingSchema })
   ),
   'import.deletePreset': call<{ deleted: true }>()(z.object({ name: z.string().trim().min(1).max(200) })),
+  /** The headers a batch's reports use: how often, recognised as which section, or not at all. */
+  'import.headerReport': call<HeaderReport>()(z.object({ batchId: id })),
+  /**
+   * Teach a batch a site's headers: re-split its stored reports with the map (no re-import) and, with a
+   * preset, save the map as that preset's next section-map version.
+   */
+  'import.setSectionHeaders': call<{ reports: number; changed: number; saved: SectionMapVersion | null; report: HeaderReport }>()(
+    z.object({ batchId: id, headers: sectionHeadersSchema, preset: z.string().trim().min(1).max(200).optional() })
+  ),
+  'import.sectionMaps': call<SectionMapVersion[]>()(z.object({ preset: z.string().trim().min(1).max(200) })),
   /** Imports a reference label file as a named source (kind 'imported'). */
   'import.labels': call<LabelImportResult>()(
     z.object({

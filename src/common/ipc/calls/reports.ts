@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ReportVersion } from '../../import/dto'
 import type { Section } from '../../types'
 import { call, id } from '../define'
 
@@ -36,5 +37,7 @@ export const reportCalls = {
       batchId: id.optional()
     })
   ),
-  'reports.get': call<ReportDetail>()(z.object({ id }))
+  'reports.get': call<ReportDetail>()(z.object({ id })),
+  /** The report's versions, oldest first: the original, then addenda and corrections; the latest is labelled. */
+  'reports.versions': call<ReportVersion[]>()(z.object({ id }))
 }
