@@ -73,6 +73,12 @@ export interface LabelSetDefinition {
   /** Post-processing rule across labels, e.g. CheXpert's "No Finding". */
   aggregation?: 'chexpert' | 'none'
   /**
+   * The set's hedging convention for the rules engine (a run may override it): 'all' = every hedge is
+   * uncertain (CheXpert); 'probable' = only probable hedges are, possible ones are not mentioned.
+   * Default: 'all' with CheXpert aggregation, else 'probable'.
+   */
+  hedging?: 'all' | 'probable'
+  /**
    * Site context rules (custom sets): trigger phrases compiled into the rules engine with the built-in
    * ones; a site rule with the same phrase as a built-in rule replaces it. Versioned with the set.
    */

@@ -5,6 +5,7 @@ import type { JobSnapshot } from '../types'
 import { appCalls } from './calls/app'
 import { detectCalls } from './calls/detect'
 import { evaluateCalls } from './calls/evaluate'
+import { explainCalls } from './calls/explain'
 import { exportCalls } from './calls/export'
 import { importCalls } from './calls/import'
 import { labelsetsCalls } from './calls/labelsets'
@@ -20,6 +21,7 @@ export const calls = {
   ...importCalls,
   ...labelsetsCalls,
   ...detectCalls,
+  ...explainCalls,
   ...modelsCalls,
   ...reviewCalls,
   ...evaluateCalls,

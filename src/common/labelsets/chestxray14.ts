@@ -4,8 +4,13 @@ import type { LabelSetDefinition } from '../types'
 export const CHESTXRAY14: LabelSetDefinition = {
   slug: 'chestxray14',
   name: 'ChestX-ray14 (14 labels)',
-  description: 'The 14 ChestX-ray14 labels. Hedged findings are reported as uncertain.',
+  description:
+    'The 14 ChestX-ray14 labels. Hedging "probable" by default: findings hedged as probable ("likely", ' +
+    '"suspected", "borderline") are uncertain; merely possible ones ("may represent", "cannot be excluded", ' +
+    '"not ruled out", "concerning for", "?") are left not mentioned with the hedge kept as evidence, as the ' +
+    'MeSH coders of the IU/NIH collections labelled. Choose hedging "all" for the CheXpert convention.',
   aggregation: 'none',
+  hedging: 'probable',
   labels: [
     { name: 'Atelectasis', description: 'Atelectasis or lung collapse.' },
     { name: 'Cardiomegaly', description: 'Enlarged heart / cardiac silhouette, including borderline.' },

@@ -6,8 +6,10 @@ export const CHEXPERT14: LabelSetDefinition = {
   name: 'CheXpert (14 observations)',
   description:
     'The 14 CheXpert observations. "No Finding" is derived: positive only when no other observation ' +
-    'except Support Devices is positive or uncertain.',
+    'except Support Devices is positive or uncertain. Hedging "all" by default (the CheXpert labeler\'s ' +
+    'convention): every hedge, probable or possible, makes a finding uncertain.',
   aggregation: 'chexpert',
+  hedging: 'all',
   labels: [
     { name: 'No Finding', description: 'No observation other than support devices is present or suspected.' },
     {

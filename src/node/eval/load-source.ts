@@ -2,6 +2,7 @@
 // and its provenance (what produced it) for reports.
 import type { SourceMatrix, SourceProvenance } from '../../common/eval'
 import { emptyMatrix, STATE_CODE } from '../../common/eval'
+import { describeHedging } from '../engines/rules/engine'
 import type { Db } from '../store/db'
 import { findSource, type SourceInfo } from '../store/repos/sources'
 
@@ -113,6 +114,11 @@ export function sourceProvenance(db: Db, info: SourceInfo): SourceProvenance {
     // Everything else the run recorded, except what is shown above or elsewhere (label set, config).
     const skip = /^(labelSet|config|engine)(\.|$)/
     for (const [k, v] of Object.entries(prov)) if (!skip.test(k) && k !== hashKey && k !== fileKey && k !== promptKey) p.details![k] = v
+    // the rules engine's hedging convention, in words: why "cannot be excluded" is uncertain or not mentioned
+    if (prov.hedging === 'all' || prov.hedging === 'probable') {
+      delete p.details!.hedging
+      p.details!['Hedging'] = describeHedging(prov.hedging)
+    }
     p.details!['Run status'] = run.status
     if (run.finished_at) p.details!['Finished'] = run.finished_at
   }

@@ -7,6 +7,7 @@ import { appHandlers } from './app'
 import type { ServiceContext } from './context'
 import { detectHandlers } from './detect'
 import { evaluateHandlers } from './evaluate'
+import { explainHandlers } from './explain'
 import { exportHandlers } from './export'
 import type { Handler, HandlerTable } from './handler'
 import { importHandlers } from './import'
@@ -22,6 +23,7 @@ export const handlerTable: HandlerTable = {
   ...importHandlers,
   ...labelsetsHandlers,
   ...detectHandlers,
+  ...explainHandlers,
   ...modelsHandlers,
   ...reviewHandlers,
   ...evaluateHandlers,

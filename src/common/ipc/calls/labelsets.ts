@@ -35,8 +35,14 @@ export const labelsetsCalls = {
     z.object({ allVersions: z.boolean().default(false) }).strict().optional().default({ allVersions: false })
   ),
   'labelsets.get': call<LabelSetDetail>()(z.object({ ref: labelSetRef })),
-  /** Saves a custom label set; a changed definition becomes a new version, an unchanged one is returned as is. */
-  'labelsets.save': call<LabelSetDetail>()(z.object({ definition: labelSetDefinitionSchema })),
+  /**
+   * Saves a custom label set; a changed definition becomes a new version, an unchanged one is returned as
+   * is. The definition is validated by the handler with labelSetDefinitionSchema (parseLabelSetDefinition),
+   * whose messages name the label or context rule ("context rule 2 ("query").window: ...").
+   */
+  'labelsets.save': call<LabelSetDetail>()(
+    z.object({ definition: z.record(z.string(), z.unknown()) as unknown as typeof labelSetDefinitionSchema })
+  ),
   /** Reads a label-set JSON file and saves it (see labelsets.save). */
   'labelsets.importFile': call<LabelSetDetail>()(z.object({ path: filePath }))
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors'
 import type { JobSnapshot } from '../../../common/types'
 import { probeLines, probeRun, type ProbeInput } from '../../engines/probe'
 import { createRun, getRun, RUN_JOB_KIND, type RunInfo } from '../../engines/run'
+import { describeHedging } from '../../engines/rules/engine'
 import { describeScope } from '../../engines/scope'
 import type { Db } from '../../store/db'
 import { printJson, printLines, progressPrinter } from '../output'
@@ -41,6 +42,9 @@ export function runSummaryLines(run: RunInfo, counts: ReturnType<typeof runPosit
     `Run "${run.name}" (source ${run.sourceId}): ${run.status}, ${run.reportsDone}/${run.reportsTotal} reports labelled` +
       `${run.reportsFailed ? `, ${run.reportsFailed} failed` : ''}, ${(run.wallMs / 1000).toFixed(1)} s.`,
     `Engine ${run.engine}, label set ${run.labelSetSlug}@${run.labelSetVersion}, settings ${JSON.stringify(run.config)}.`,
+    ...(run.engine === 'rules' && typeof run.provenance.hedging === 'string'
+      ? [`Hedging ${describeHedging(run.provenance.hedging as 'all' | 'probable')}.`]
+      : []),
     'label                         positive  uncertain  negative',
     ...counts.map(
       (c) => `${c.label.padEnd(28)} ${String(c.positive).padStart(9)} ${String(c.uncertain).padStart(10)} ${String(c.negative).padStart(9)}`

@@ -8,6 +8,7 @@ import { registerExport } from './export'
 import { registerInit } from './init'
 import { registerJobs } from './jobs'
 import { registerDetect } from './detect'
+import { registerExplain } from './explain'
 import { registerLabel } from './label'
 import { registerLabelsets } from './labelsets'
 import { registerReview } from './review'
@@ -15,4 +16,4 @@ import { registerSourcesDelete } from './sources-delete'
 import { registerModels } from './models'
 import { registerTrain } from './train'
 
-export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerReview, registerBatch, registerSourcesDelete, registerModels, registerTrain]
+export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerExplain, registerReview, registerBatch, registerSourcesDelete, registerModels, registerTrain]

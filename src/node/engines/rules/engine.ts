@@ -22,17 +22,29 @@ export const rulesConfigSchema = z
   .strict()
 export type RulesConfig = z.infer<typeof rulesConfigSchema>
 
-/** A fingerprint of the lexicon and context rules, recorded on every run. */
-export function rulesFingerprint(): string {
-  return createHash('sha256')
-    .update(JSON.stringify([CONCEPTS, BUILTIN_LABEL_CONCEPTS, DEFAULT_CONTEXT_RULES]))
-    .digest('hex')
-    .slice(0, 16)
+/**
+ * A fingerprint of the lexicon and context rules, recorded on every run: built-in rules and, given a
+ * label set, its site context rules (changing a site rule changes the fingerprint).
+ */
+export function rulesFingerprint(labelSet?: { contextRules?: unknown[] }): string {
+  const parts: unknown[] = [CONCEPTS, BUILTIN_LABEL_CONCEPTS, DEFAULT_CONTEXT_RULES]
+  if (labelSet?.contextRules?.length) parts.push(labelSet.contextRules)
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16)
 }
 
-/** The hedging convention of a label set: CheXpert-style sets report every hedge as uncertain. */
-export function defaultHedging(labelSet: { aggregation?: string }): 'all' | 'probable' {
-  return labelSet.aggregation === 'chexpert' ? 'all' : 'probable'
+/** In words, for run summaries and reports: what a hedging mode does. */
+export function describeHedging(hedging: 'all' | 'probable'): string {
+  return hedging === 'all'
+    ? 'all: every hedge ("may", "cannot exclude", "likely") gives uncertain (CheXpert convention)'
+    : 'probable: only probable hedges ("likely", "suspected") give uncertain; possible ones ("may", "cannot exclude", "concerning for") are left not mentioned, the hedge kept as evidence (ChestX-ray14 / MeSH coders\' convention)'
+}
+
+/**
+ * The hedging convention of a label set: its own `hedging`, else CheXpert-style sets report every hedge
+ * as uncertain and others only probable hedges.
+ */
+export function defaultHedging(labelSet: { aggregation?: string; hedging?: 'all' | 'probable' }): 'all' | 'probable' {
+  return labelSet.hedging ?? (labelSet.aggregation === 'chexpert' ? 'all' : 'probable')
 }
 
 export const rulesEngine: Engine = {
@@ -46,10 +58,11 @@ export const rulesEngine: Engine = {
     return {
       provenance: {
         engine: 'rules',
-        lexiconAndRules: rulesFingerprint(),
+        lexiconAndRules: rulesFingerprint(labelSet),
         labelSet: `${labelSet.slug}@${labelSet.version}`,
         terms: compiled.terms.length,
         contextRules: compiled.rules.length,
+        siteContextRules: compiled.siteRules,
         scope: cfg.scope,
         hedging: cfg.hedging
       },
