@@ -72,7 +72,7 @@ describe('radlabel eval / compare / agree', () => {
   it('fails clearly on bad input', () => {
     const missing = runCli(['eval', '--db', db, '--pred', 'nosuch', '--ref', 'curated'])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toMatch(/no label source "nosuch".*Known sources: curated, rules, weak/)
+    expect(missing.stderr).toMatch(/no label source "nosuch".*Known sources \(id: name\): \d+: curated; \d+: rules; \d+: weak/)
     const noDb = runCli(['eval', '--db', join(ws.dir, 'absent.db'), '--pred', 'a', '--ref', 'b'])
     expect(noDb.code).toBe(1)
     expect(noDb.stderr).toMatch(/does not exist/)

@@ -114,7 +114,7 @@ describe('workspace store', () => {
     ])
     expect(findSource(ws.db, 'gold').reportCount).toBe(1)
     expect(() => createSource(ws.db, { name: 'gold', kind: 'curated', labelSetId: set.id })).toThrow(/already exists/)
-    expectAppError(() => findSource(ws.db, 'missing'), { code: 'not_found', hint: /Known sources: gold/ })
+    expectAppError(() => findSource(ws.db, 'missing'), { code: 'not_found', hint: /Known sources \(id: name\): \d+: gold/ })
   })
 
   it('rejects states outside the four, at the database level', () => {

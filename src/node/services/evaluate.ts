@@ -48,7 +48,8 @@ export const evaluateHandlers = handlers({
       labelSetVersion: s.labelSetVersion,
       labels: labelsOf.all(s.labelSetId) as string[],
       reportCount: s.reportCount,
-      createdAt: s.createdAt
+      createdAt: s.createdAt,
+      complete: s.complete
     }))
   },
   // Bootstraps pause every ~30 ms so the main process keeps serving the window while they run.

@@ -313,6 +313,12 @@ CREATE TABLE run_scope_reports (
 ) WITHOUT ROWID;
 `
 
+// Source completeness: an imported label source is written in chunks and marked complete only at the end,
+// so one a killed import left half-written says so (and a re-run of the same import continues it).
+const sourceCompleteness = /* sql */ `
+ALTER TABLE sources ADD COLUMN complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1));
+`
+
 // Deleting a source: marked (hidden from every list) in one transaction, then removed chunk by chunk;
 // a marked source left by an interruption is finished on the next open.
 const sourceDeletionMarker = /* sql */ `
@@ -342,6 +348,7 @@ CREATE INDEX adapter_lineage_base ON adapter_lineage(base_model_id);
 export const migrations: Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
   { version: 2, name: 'job owners', sql: jobOwners },
+  { version: 3, name: 'source completeness', sql: sourceCompleteness },
   { version: 5, name: 'adapter lineage', sql: adapterLineage },
   { version: 6, name: 'report versions, section maps', sql: reportVersions },
   { version: 9, name: 'run scope reports', sql: runScopeReports },

@@ -15,6 +15,8 @@ export interface EvalSourceSummary {
   labels: string[]
   reportCount: number
   createdAt: string
+  /** False for a source an import or run is still writing, or one that stopped part-way. */
+  complete: boolean
 }
 
 /** A source by id or exact name. */

@@ -12,8 +12,27 @@ import { registerExplain } from './explain'
 import { registerLabel } from './label'
 import { registerLabelsets } from './labelsets'
 import { registerReview } from './review'
+import { registerSources } from './sources'
 import { registerSourcesDelete } from './sources-delete'
 import { registerModels } from './models'
 import { registerTrain } from './train'
 
-export const commands: ((program: Command) => void)[] = [registerInit, registerDemo, registerJobs, registerEval, registerExport, registerImport, registerLabelsets, registerDetect, registerLabel, registerExplain, registerReview, registerBatch, registerSourcesDelete, registerModels, registerTrain]
+// one per line, so commands added in parallel merge without conflicts
+export const commands: ((program: Command) => void)[] = [
+  registerInit,
+  registerDemo,
+  registerJobs,
+  registerEval,
+  registerExport,
+  registerImport,
+  registerLabelsets,
+  registerDetect,
+  registerLabel,
+  registerExplain,
+  registerReview,
+  registerBatch,
+  registerSources,
+  registerSourcesDelete,
+  registerModels,
+  registerTrain,
+]

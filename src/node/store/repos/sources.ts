@@ -16,6 +16,8 @@ export interface SourceInfo {
   description: string | null
   createdAt: string
   reportCount: number
+  /** False while an import or run is still writing it, or after one was killed or failed part-way. */
+  complete: boolean
 }
 
 export interface SourceLabel {
@@ -28,15 +30,15 @@ export interface SourceLabel {
 
 export function createSource(
   db: Db,
-  s: { name: string; kind: SourceKind; labelSetId: number; description?: string | null }
+  s: { name: string; kind: SourceKind; labelSetId: number; description?: string | null; complete?: boolean }
 ): number {
   const existing = db.prepare('SELECT id FROM sources WHERE name = ?').get(s.name)
   if (existing) {
     throw new AppError('conflict', `A source named "${s.name}" already exists.`, 'Choose another name.')
   }
   const info = db
-    .prepare('INSERT INTO sources (name, kind, label_set_id, description, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(s.name, s.kind, s.labelSetId, s.description ?? null, nowIso())
+    .prepare('INSERT INTO sources (name, kind, label_set_id, description, created_at, complete) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(s.name, s.kind, s.labelSetId, s.description ?? null, nowIso(), s.complete === false ? 0 : 1)
   return Number(info.lastInsertRowid)
 }
 
@@ -50,34 +52,47 @@ export function uniqueSourceName(db: Db, base: string): string {
 const SOURCE_SELECT = `
   SELECT s.id, s.name, s.kind, s.label_set_id AS labelSetId, ls.slug AS labelSetSlug, ls.version AS labelSetVersion,
          s.description, s.created_at AS createdAt,
-         (SELECT count(DISTINCT report_id) FROM source_labels sl WHERE sl.source_id = s.id) AS reportCount
+         (SELECT count(DISTINCT report_id) FROM source_labels sl WHERE sl.source_id = s.id) AS reportCount,
+         CASE WHEN s.kind = 'run' THEN coalesce((SELECT r.status = 'completed' FROM runs r WHERE r.source_id = s.id), s.complete)
+              ELSE s.complete END AS complete
   FROM sources s JOIN label_sets ls ON ls.id = s.label_set_id`
+
+const toInfo = (row: Omit<SourceInfo, 'complete'> & { complete: number }): SourceInfo => ({ ...row, complete: row.complete === 1 })
 
 export function listSources(db: Db, kind?: SourceKind): SourceInfo[] {
   // a source being deleted (src/node/sources/delete.ts) is in no list
-  return (
+  const rows = (
     kind
       ? db.prepare(`${SOURCE_SELECT} WHERE s.kind = ? AND s.deleting_since IS NULL ORDER BY s.id`).all(kind)
       : db.prepare(`${SOURCE_SELECT} WHERE s.deleting_since IS NULL ORDER BY s.id`).all()
-  ) as SourceInfo[]
+  ) as (Omit<SourceInfo, 'complete'> & { complete: number })[]
+  return rows.map(toInfo)
+}
+
+/** Marks a source complete (its writer finished) or not. */
+export function setSourceComplete(db: Db, id: number, complete: boolean): void {
+  db.prepare('UPDATE sources SET complete = ? WHERE id = ?').run(complete ? 1 : 0, id)
 }
 
 /** By numeric id or exact name. */
 export function findSource(db: Db, ref: string | number): SourceInfo {
+  // a name made of digits is still found by name when no source has that id
   const row = (
-    typeof ref === 'number' || /^\d+$/.test(String(ref))
+    (typeof ref === 'number' || /^\d+$/.test(String(ref))
       ? db.prepare(`${SOURCE_SELECT} WHERE s.id = ? AND s.deleting_since IS NULL`).get(Number(ref))
-      : db.prepare(`${SOURCE_SELECT} WHERE s.name = ? AND s.deleting_since IS NULL`).get(ref)
-  ) as SourceInfo | undefined
+      : undefined) ?? db.prepare(`${SOURCE_SELECT} WHERE s.name = ? AND s.deleting_since IS NULL`).get(String(ref).trim())
+  ) as (Omit<SourceInfo, 'complete'> & { complete: number }) | undefined
   if (!row) {
-    const names = (db.prepare('SELECT name FROM sources WHERE deleting_since IS NULL ORDER BY id').pluck().all() as string[]).slice(0, 20)
+    const known = (
+      db.prepare('SELECT id, name FROM sources WHERE deleting_since IS NULL ORDER BY id DESC LIMIT 20').all() as { id: number; name: string }[]
+    ).reverse()
     throw new AppError(
       'not_found',
       `There is no label source "${ref}".`,
-      names.length ? `Known sources: ${names.join(', ')}.` : 'Run a labeler or import labels first.'
+      known.length ? `Known sources (id: name): ${known.map((s) => `${s.id}: ${s.name}`).join('; ')}.` : 'Run a labeler or import labels first.'
     )
   }
-  return row
+  return toInfo(row)
 }
 
 /** Replaces the labels of the given reports in a source (call inside a transaction for a chunk). */

@@ -42,7 +42,7 @@ export function SetupForm(props: {
   }, [ref, preds])
   const set = (patch: Partial<EvalSetup>) => onChange({ ...setup, ...patch })
   const describe = (s: EvalSourceSummary) =>
-    `${s.name} (${KIND_LABEL[s.kind]}, ${s.labelSet} v${s.labelSetVersion}, ${s.reportCount.toLocaleString()} reports)`
+    `${s.name} (${KIND_LABEL[s.kind]}, ${s.labelSet} v${s.labelSetVersion}, ${s.reportCount.toLocaleString()} reports)${s.complete ? '' : ' (incomplete)'}`
 
   return (
     <form

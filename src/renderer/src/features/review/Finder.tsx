@@ -67,7 +67,7 @@ export function Finder({ initialSetId }: { initialSetId: number | null }): React
           value={filters.sourceId}
           onChange={(v) => update({ sourceId: num(v), labelId: undefined })}
           emptyLabel="(review decisions)"
-          options={(sources.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+          options={(sources.data ?? []).map((s) => ({ value: s.id, label: s.complete ? s.name : `${s.name} (incomplete)` }))}
         />
         <SelectField
           className="stack"

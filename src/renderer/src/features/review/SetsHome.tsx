@@ -135,7 +135,7 @@ function NewSetForm({ reviewer, onCreated }: { reviewer: Reviewer; onCreated(s: 
         <option value="">(choose)</option>
         {predictionSources.map((s) => (
           <option key={s.id} value={s.id}>
-            {s.name} ({s.kind}, {s.reportCount} reports)
+            {s.name} ({s.kind}, {s.reportCount} reports){s.complete ? '' : ' (incomplete)'}
           </option>
         ))}
       </select>
