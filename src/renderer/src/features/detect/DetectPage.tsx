@@ -8,16 +8,20 @@ import { ReportView } from './ReportView'
 import { ResultsTable } from './ResultsTable'
 import { RunForm } from './RunForm'
 import { RunsList } from './RunsList'
+import { SourcesPanel } from './SourcesPanel'
 import './detect.css'
 
 export function DetectPage(): React.JSX.Element {
-  const [tab, setTab] = useState<'runs' | 'labelsets'>('runs')
+  const [tab, setTab] = useState<'runs' | 'sources' | 'labelsets'>('runs')
   return (
     <>
       <PageHeader title="Detect">
         <div className="row" role="tablist">
           <button role="tab" aria-selected={tab === 'runs'} className={tab === 'runs' ? undefined : 'secondary'} onClick={() => setTab('runs')}>
             Runs
+          </button>
+          <button role="tab" aria-selected={tab === 'sources'} className={tab === 'sources' ? undefined : 'secondary'} onClick={() => setTab('sources')}>
+            Label sources
           </button>
           <button
             role="tab"
@@ -29,7 +33,7 @@ export function DetectPage(): React.JSX.Element {
           </button>
         </div>
       </PageHeader>
-      {tab === 'runs' ? <RunsTab /> : <LabelSetsPanel />}
+      {tab === 'runs' ? <RunsTab /> : tab === 'sources' ? <SourcesPanel /> : <LabelSetsPanel />}
     </>
   )
 }

@@ -90,6 +90,16 @@ export function LlmOptions({ value, onChange }: { value: LlmOptionsValue; onChan
         </label>
       </div>
       <div className="row">
+        <NumberField
+          label="Max tokens per answer"
+          value={value.maxTokens as number | undefined}
+          placeholder="1024"
+          max={32768}
+          help="A longer answer is cut off and becomes that report's error."
+          onChange={(maxTokens) => set({ maxTokens })}
+        />
+      </div>
+      <div className="row">
         <label className="grow">
           LoRA adapter
           <select value={value.lora ?? ''} onChange={(e) => set({ lora: e.target.value || undefined })}>

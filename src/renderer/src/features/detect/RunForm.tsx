@@ -6,6 +6,8 @@ import { call } from '../../app/api'
 import { useCall } from '../../app/hooks'
 import { ErrorBanner } from '../../ui/states'
 import { LlmOptions, type LlmOptionsValue } from './LlmOptions'
+import { ProbePanel } from './ProbePanel'
+import { DEFAULT_SCOPE, ScopeFields, toRunScope, type ScopeValue } from './ScopeFields'
 
 const SCOPE_TEXT: Record<TextScope, string> = {
   whole: 'Whole report (indication and history included)',
@@ -22,6 +24,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
   const [scope, setScope] = useState<TextScope>('findings_impression')
   const [hedging, setHedging] = useState<'' | 'all' | 'probable'>('')
   const [llm, setLlm] = useState<LlmOptionsValue>({})
+  const [scopeValue, setScopeValue] = useState<ScopeValue>(DEFAULT_SCOPE)
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<Error>()
@@ -30,11 +33,13 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
   const available = (engines.data ?? []).filter((e) => e.name !== 'llm' || hasModels)
   const chosenSet = (labelSets.data ?? []).find((s) => s.slug === labelSet)
 
+  const config: Record<string, unknown> = engine === 'rules' ? { scope, ...(hedging ? { hedging } : {}) } : { ...llm }
+  const runScope = toRunScope(scopeValue)
+
   const start = (): void => {
     setBusy(true)
     setError(undefined)
-    const config = engine === 'rules' ? { scope, ...(hedging ? { hedging } : {}) } : { ...llm }
-    call('detect.start', { engine, labelSet, config, name: name.trim() || undefined })
+    call('detect.start', { engine, labelSet, config, name: name.trim() || undefined, scope: runScope })
       .then(({ run, job }) => {
         setName('')
         onStarted(run, job)
@@ -100,9 +105,11 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
         </div>
       ) : null}
       {engine === 'llm' ? <LlmOptions value={llm} onChange={setLlm} /> : null}
+      <ScopeFields value={scopeValue} onChange={setScopeValue} />
+      <ProbePanel engine={engine} labelSet={labelSet} config={config} scope={runScope} disabled={!available.length} />
       {error ? <ErrorBanner error={error} /> : null}
       <div className="row">
-        <button onClick={start} disabled={busy || !available.length || !labelSets.data?.length}>
+        <button onClick={start} disabled={busy || !available.length || !labelSets.data?.length || !runScope}>
           {busy ? 'Starting…' : 'Start run'}
         </button>
       </div>

@@ -1,12 +1,25 @@
 // Every run of the workspace with its status, progress and the job controls of the active one.
+import { useState } from 'react'
 import type { DetectRun } from '../../../../common/ipc/calls/detect'
+import type { JobProgress } from '../../../../common/types'
 import { call } from '../../app/api'
 import { useJob } from '../../app/hooks'
 import { ProgressBar } from '../../ui/ProgressBar'
 import { EmptyState } from '../../ui/states'
+import { DeleteSourceDialog } from './DeleteSourceDialog'
 
 function duration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`
+}
+
+/** The run's live numbers beside the bar: tokens/s and errors so far (reports/s and the ETA are the bar's own). */
+function withRunCounters(p: JobProgress): JobProgress {
+  const parts: string[] = []
+  const tps = p.counters?.tokensPerSecond
+  if (tps) parts.push(`${Math.round(tps).toLocaleString()} tokens/s`)
+  const failed = p.counters?.failed ?? 0
+  parts.push(failed ? `${failed.toLocaleString()} error${failed === 1 ? '' : 's'}` : 'no errors')
+  return { ...p, unit: 'reports', message: [...parts, ...(p.message ? [p.message] : [])].join(' · ') }
 }
 
 export function RunsList(props: {
@@ -16,10 +29,22 @@ export function RunsList(props: {
   onError(err: Error): void
   onChanged(): void
 }): React.JSX.Element {
+  const [deleting, setDeleting] = useState<number | null>(null)
   if (props.runs.length === 0) {
     return <EmptyState title="No runs yet">Start a run above: every report of the workspace gets one state per label.</EmptyState>
   }
   return (
+    <>
+    {deleting !== null ? (
+      <DeleteSourceDialog
+        sourceId={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={() => {
+          setDeleting(null)
+          props.onChanged()
+        }}
+      />
+    ) : null}
     <table className="data" aria-label="Runs">
       <thead>
         <tr>
@@ -35,10 +60,11 @@ export function RunsList(props: {
       </thead>
       <tbody>
         {props.runs.map((r) => (
-          <RunRow key={r.sourceId} run={r} {...props} />
+          <RunRow key={r.sourceId} run={r} {...props} onDelete={setDeleting} />
         ))}
       </tbody>
     </table>
+    </>
   )
 }
 
@@ -47,13 +73,15 @@ function RunRow({
   selected,
   onSelect,
   onError,
-  onChanged
+  onChanged,
+  onDelete
 }: {
   run: DetectRun
   selected: number | null
   onSelect(sourceId: number): void
   onError(err: Error): void
   onChanged(): void
+  onDelete(sourceId: number): void
 }): React.JSX.Element {
   const job = useJob(run.status === 'running' || run.status === 'queued' ? run.jobId : null)
   const act = (p: Promise<unknown>): void => {
@@ -98,9 +126,14 @@ function RunRow({
                 Resume
               </button>
             ) : null}
-            {run.reportsFailed > 0 && !job ? (
+            {run.reportsFailed > 0 && !job && run.engine !== 'batch' ? (
               <button className="secondary small" onClick={() => act(call('detect.rerunFailed', { sourceId: run.sourceId }))}>
                 Re-run failed
+              </button>
+            ) : null}
+            {!job || (job.status !== 'running' && job.status !== 'queued') ? (
+              <button className="danger small" aria-label={`Delete ${run.name}`} onClick={() => onDelete(run.sourceId)}>
+                Delete…
               </button>
             ) : null}
           </div>
@@ -109,7 +142,7 @@ function RunRow({
       {job && (job.status === 'running' || job.status === 'queued') ? (
         <tr>
           <td colSpan={8}>
-            <ProgressBar progress={job.progress} />
+            <ProgressBar progress={withRunCounters(job.progress)} />
           </td>
         </tr>
       ) : null}
