@@ -4,10 +4,12 @@ import type { JobSnapshot } from '../../common/types'
 import { createSession, type AppSession } from '../services/session'
 import { progressPrinter } from './output'
 
-export async function withSession<T>(dbPath: string, fn: (session: AppSession) => Promise<T>): Promise<T> {
+/** `allowReadOnly`: the command only reads (eval, export, backup), so a read-only workspace is opened read-only. */
+export async function withSession<T>(dbPath: string, fn: (session: AppSession) => Promise<T>, options: { allowReadOnly?: boolean } = {}): Promise<T> {
   const printers = new Map<number, (job: JobSnapshot) => void>()
   const session = await createSession({
     dbPath,
+    openOptions: { allowReadOnly: options.allowReadOnly },
     platform: { runtime: 'node' },
     emit: (event, payload) => {
       if (event === 'job.updated') printers.get((payload as JobSnapshot).id)?.(payload as JobSnapshot)
@@ -37,6 +39,9 @@ export async function runJobInForeground<P>(session: AppSession, kind: string, t
     const final = await jobs.wait(job.id)
     if (final.status === 'failed') throw new AppError('engine_failed', `${title} failed: ${final.error ?? 'unknown error'}`)
     if (final.status === 'cancelled') throw new AppError('cancelled', `${title} was cancelled.`)
+    if (final.status !== 'completed') {
+      throw new AppError('internal', `${title} stopped (${final.status})${final.error ? `: ${final.error}` : ''}.`, `Resume it with "radlabel jobs resume ${final.id}".`)
+    }
     return final
   } finally {
     process.off('SIGINT', onSigint)

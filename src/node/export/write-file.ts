@@ -45,7 +45,12 @@ export class SafeFileWriter {
   private flush(): void {
     if (this.buf.length === 0) return
     const data = Buffer.from(this.buf.join(''), 'utf8')
-    writeSync(this.fd, data)
+    try {
+      writeSync(this.fd, data)
+    } catch (err) {
+      // The path, so that "no space left on device" says where.
+      throw Object.assign(err as Error, { path: this.path })
+    }
     this.bytes += data.length
     this.buf = []
     this.size = 0

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../common/errors'
+import { isStorageFailure, storageError } from '../store/errors'
 import { importFile, type ImportFileParams } from './pipeline'
 
 export interface ImportWorkerData {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     })
     port.postMessage({ type: 'done', result })
   } catch (err) {
-    port.postMessage({ type: 'error', error: AppError.from(err).toData() })
+    port.postMessage({ type: 'error', error: ((isStorageFailure(err) && storageError(err, data.dbPath)) || AppError.from(err)).toData() })
   } finally {
     db?.close()
     port.close()

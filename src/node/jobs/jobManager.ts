@@ -5,6 +5,7 @@ import { AppError } from '../../common/errors'
 import type { JobProgress, JobSnapshot, JobStatus } from '../../common/types'
 import type { Workspace } from '../store/db'
 import { nowIso } from '../store/db'
+import { isStorageFailure, storageError } from '../store/errors'
 import { describeOwner, HEARTBEAT_MS, markInterruptedWork, ownerAlive, thisProcess, type OwnerColumns, type WorkOwner } from '../store/owners'
 
 export interface JobContext {
@@ -240,7 +241,7 @@ export class JobManager {
           status = job.stop === 'pause' ? 'paused' : 'cancelled'
         } else {
           status = 'failed'
-          const appError = AppError.from(err)
+          const appError = (isStorageFailure(err) && storageError(err, workspace.path)) || AppError.from(err)
           error = appError.hint ? `${appError.message} ${appError.hint}` : appError.message
         }
       } finally {
@@ -248,8 +249,13 @@ export class JobManager {
         if (this.active.size === 0) this.stopHeartbeat()
       }
       this.saveProgress(id, progress, workspace)
-      this.setStatus(id, status, error, result, workspace)
-      return this.getIn(workspace, id)
+      const unsaved = this.setStatus(id, status, error, result, workspace)
+      const final = this.getIn(workspace, id)
+      if (unsaved === null) return final
+      // The outcome could not be written (disk full, say): say so rather than report a job still running.
+      const why = (isStorageFailure(unsaved) && storageError(unsaved, workspace.path)) || AppError.from(unsaved)
+      const saveError = `Its outcome could not be saved: ${why.message}${why.hint ? ` ${why.hint}` : ''}`
+      return { ...final, status: status === 'completed' ? 'failed' : status, error: error ? `${error} ${saveError}` : saveError, result: result ?? final.result }
     })()
   }
 
@@ -320,7 +326,7 @@ export class JobManager {
     error: string | null,
     result?: unknown,
     workspace = this.active.get(id)?.workspace ?? this.workspace
-  ): void {
+  ): unknown {
     try {
       // Only the owner writes a job's status (a job taken over by another process is not ours to end).
       const stopped = !['running', 'queued'].includes(status)
@@ -332,8 +338,10 @@ export class JobManager {
         )
         .run(status, error, result === undefined ? null : JSON.stringify(result), nowIso(), stopped ? 1 : 0, id, this.owner.id)
       this.onUpdate(this.getIn(workspace, id))
-    } catch {
-      // See saveProgress.
+      return null
+    } catch (err) {
+      // The workspace may be closed under a finishing job, or its disk full: the caller says so.
+      return err
     }
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors'
 import { type CallName, type CallOutcome, calls, isCallName } from '../../common/ipc/contract'
 import { formatZodError } from '../../common/ipc/validation'
 import { assertSafeCallPaths } from '../security/paths'
+import { isStorageFailure, storageError } from '../store/errors'
 import { appHandlers } from './app'
 import type { ServiceContext } from './context'
 import { detectHandlers } from './detect'
@@ -47,7 +48,8 @@ export async function dispatch(name: unknown, rawInput: unknown, ctx: ServiceCon
     const value = await handler(parsed.data as never, ctx)
     return { ok: true, value }
   } catch (err) {
-    const error = AppError.from(err)
+    // SQLite's own words ("database or disk is full") become what happened, where, and what to do.
+    const error = (isStorageFailure(err) && storageError(err, ctx.workspace.path)) || AppError.from(err)
     if (error.code === 'internal') console.error(`[radlabel] ${String(name)} failed:`, err)
     return { ok: false, error: error.toData() }
   }

@@ -225,7 +225,7 @@ export function registerEval(program: Command): void {
       else printLines(evaluationLines(ev))
       const written = await writeReports(opts, input, session)
       if (written.length) (opts.json ? process.stderr : process.stdout).write(written.join('\n') + '\n')
-    })
+    }, { allowReadOnly: true })
   })
 
   evalOptions(
@@ -259,7 +259,7 @@ export function registerEval(program: Command): void {
       } else printLines(comparisonLines(ev))
       const written = await writeReports(opts, input, session)
       if (written.length) (opts.json ? process.stderr : process.stdout).write(written.join('\n') + '\n')
-    })
+    }, { allowReadOnly: true })
   })
 
   program
@@ -295,6 +295,6 @@ export function registerEval(program: Command): void {
           ...res.labels.map((l) => row(l.label, l.binary, l.fourState)),
           row('all labels', res.overall.binary, res.overall.fourState)
         ])
-      })
+      }, { allowReadOnly: true })
     })
 }

@@ -36,7 +36,7 @@ export function registerExport(program: Command): void {
         if (opts.includeText) process.stderr.write('Note: the CSV contains report text (patient data). Keep it on this machine.\n')
         if (opts.json) printJson(r)
         else printLines([`Wrote ${r.rows} reports x ${r.columns.length} columns of ${r.source} to ${r.path} (${opts.format}).`])
-      })
+      }, { allowReadOnly: true })
     })
 
   exp
@@ -74,7 +74,7 @@ export function registerExport(program: Command): void {
             `Validation: ${r.reports.validation} reports, ${r.examples.validation} examples -> ${r.files.validation}`,
             `README: ${r.files.readme}`
           ])
-      })
+      }, { allowReadOnly: true })
     })
 
   exp
@@ -90,7 +90,7 @@ export function registerExport(program: Command): void {
         const r = (await callOrThrow<BackupResult>(session, 'export.backup', { path: opts.out, overwrite: opts.force ?? false }))!
         if (opts.json) printJson(r)
         else printLines([`Backup written: ${r.path} (${(r.bytes / 1e6).toFixed(1)} MB, schema ${r.schemaVersion}, ${r.reports} reports, ${r.sources} label sources). It contains report text: store it like the reports.`])
-      })
+      }, { allowReadOnly: true })
     })
 
   program
