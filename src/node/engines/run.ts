@@ -88,6 +88,7 @@ interface RunRow {
   reports_total: number
   reports_done: number
   reports_failed: number
+  reports_warned: number
   prompt_tokens: number
   completion_tokens: number
   wall_ms: number
@@ -98,7 +99,8 @@ interface RunRow {
   finished_at: string | null
 }
 
-const RUN_SELECT = `SELECT r.*, s.name, s.label_set_id, s.created_at, ls.slug, ls.version
+const RUN_SELECT = `SELECT r.*, s.name, s.label_set_id, s.created_at, ls.slug, ls.version,
+    (SELECT count(*) FROM run_reports w WHERE w.source_id = r.source_id AND w.warning IS NOT NULL) AS reports_warned
   FROM runs r JOIN sources s ON s.id = r.source_id JOIN label_sets ls ON ls.id = s.label_set_id`
 
 function toRunInfo(row: RunRow): RunInfo {
@@ -116,6 +118,7 @@ function toRunInfo(row: RunRow): RunInfo {
     reportsTotal: row.reports_total,
     reportsDone: row.reports_done,
     reportsFailed: row.reports_failed,
+    reportsWarned: row.reports_warned,
     promptTokens: row.prompt_tokens,
     completionTokens: row.completion_tokens,
     wallMs: row.wall_ms,
@@ -248,9 +251,9 @@ const stopStatus = (ctx: JobContext): 'paused' | 'cancelled' => (ctx.signal.reas
 
 export function commitResults(db: Db, sourceId: number, results: EngineResult[], labelIds: Map<string, number>): void {
   const markReport = db.prepare(
-    `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (source_id, report_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+    `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at, warning)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source_id, report_id) DO UPDATE SET status = excluded.status, error = excluded.error, warning = excluded.warning,
        raw_output = excluded.raw_output, prompt_tokens = excluded.prompt_tokens,
        completion_tokens = excluded.completion_tokens, finished_at = excluded.finished_at`
   )
@@ -260,7 +263,7 @@ export function commitResults(db: Db, sourceId: number, results: EngineResult[],
     const now = nowIso()
     for (const r of results) {
       if (!r.ok) {
-        markReport.run(sourceId, r.reportId, 'failed', r.error, r.raw ?? null, null, null, now)
+        markReport.run(sourceId, r.reportId, 'failed', r.error, r.raw ?? null, null, null, now, null)
         continue
       }
       const labels: SourceLabel[] = []
@@ -274,7 +277,7 @@ export function commitResults(db: Db, sourceId: number, results: EngineResult[],
       for (const f of r.findings ?? []) {
         addFinding.run(sourceId, r.reportId, f.phrase, f.label ? (labelIds.get(f.label) ?? null) : null, JSON.stringify(f.evidence))
       }
-      markReport.run(sourceId, r.reportId, 'done', null, r.raw ?? null, r.promptTokens ?? null, r.completionTokens ?? null, now)
+      markReport.run(sourceId, r.reportId, 'done', null, r.raw ?? null, r.promptTokens ?? null, r.completionTokens ?? null, now, r.warning ?? null)
     }
   })()
 }

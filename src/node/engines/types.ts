@@ -22,6 +22,8 @@ export type EngineResult =
       ok: true
       decisions: LabelDecision[]
       findings?: OpenFinding[]
+      /** Labelled, but something the user must know (e.g. the scope found no findings/impression text). */
+      warning?: string
       raw?: string
       promptTokens?: number
       completionTokens?: number

@@ -293,6 +293,8 @@ CREATE TABLE report_versions (
 CREATE INDEX report_versions_hash ON report_versions(report_id, content_hash);
 ALTER TABLE reports ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE import_batches ADD COLUMN revised INTEGER NOT NULL DEFAULT 0;
+-- A report labelled with something to know (the scope found no findings/impression text).
+ALTER TABLE run_reports ADD COLUMN warning TEXT;
 
 CREATE TABLE section_maps (
   preset TEXT NOT NULL,

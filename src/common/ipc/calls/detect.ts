@@ -25,6 +25,8 @@ export interface DetectRun {
   reportsTotal: number
   reportsDone: number
   reportsFailed: number
+  /** Reports labelled with a warning (e.g. the scope found no findings/impression text). */
+  reportsWarned?: number
   promptTokens: number
   completionTokens: number
   wallMs: number

@@ -41,6 +41,13 @@ export function runSummaryLines(run: RunInfo, counts: ReturnType<typeof runPosit
   return [
     `Run "${run.name}" (source ${run.sourceId}): ${run.status}, ${run.reportsDone}/${run.reportsTotal} reports labelled` +
       `${run.reportsFailed ? `, ${run.reportsFailed} failed` : ''}, ${(run.wallMs / 1000).toFixed(1)} s.`,
+    ...(run.reportsWarned
+      ? [
+          `Warning: ${run.reportsWarned} report(s) had no findings or impression text in the scope ` +
+            `"${String(run.config.scope ?? 'findings_impression')}" (each is listed with its warning in the run); ` +
+            'check their sections (radlabel import-sections) or use --scope whole.'
+        ]
+      : []),
     `Engine ${run.engine}, label set ${run.labelSetSlug}@${run.labelSetVersion}, settings ${JSON.stringify(run.config)}.`,
     ...(run.engine === 'rules' && typeof run.provenance.hedging === 'string'
       ? [`Hedging ${describeHedging(run.provenance.hedging as 'all' | 'probable')}.`]

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { BUILTIN_LABEL_CONCEPTS, CONCEPTS } from '../../../common/lexicon'
 import { DEFAULT_CONTEXT_RULES, compileLabelSet, labelReport } from '../../../common/rules'
+import { scopeWarning } from '../../../common/text/scope-check'
 import { TEXT_SCOPES } from '../../../common/types'
 import type { Engine, EngineReport, EngineResult, EngineSession, VersionedLabelSet } from '../types'
 
@@ -72,7 +73,8 @@ export const rulesEngine: Engine = {
         const out: EngineResult[] = []
         for (const r of batch) {
           try {
-            out.push({ reportId: r.id, ok: true, decisions: labelReport(r.text, r.sections, compiled, cfg.scope, cfg) })
+            const warning = scopeWarning(r.text, r.sections, cfg.scope)
+            out.push({ reportId: r.id, ok: true, decisions: labelReport(r.text, r.sections, compiled, cfg.scope, cfg), ...(warning ? { warning } : {}) })
           } catch (err) {
             out.push({ reportId: r.id, ok: false, error: `rules engine failed: ${(err as Error).message}` })
           }
