@@ -52,6 +52,7 @@ export async function resolveMapping(db: Db, f: ImportJobFile): Promise<FieldMap
   const o = f.mappingOverrides
   if (!o) return base
   const merged: FieldMapping = { ...base, meta: { ...(base.meta ?? {}), ...(o.meta ?? {}) } }
+  if (o.sectionHeaders) merged.sectionHeaders = { ...(base.sectionHeaders ?? {}), ...o.sectionHeaders }
   if (o.idField) merged.idField = o.idField
   if (o.textField) {
     merged.textField = o.textField
