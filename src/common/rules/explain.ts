@@ -33,7 +33,7 @@ const STATE_WORDS: Record<string, string> = {
 }
 
 function summarise(d: LabelDecision, mentions: MentionTrace[], exclusions: ExclusionTrace[], hedging: 'all' | 'probable'): string {
-  if (d.rule?.startsWith('aggregation:')) return `${STATE_WORDS[d.state]}: derived (${d.rule.slice('aggregation:'.length)}).`
+  if (d.rule?.startsWith('aggregation:')) return `Derived: ${STATE_WORDS[d.state]} (${d.rule.slice('aggregation:'.length)}).`
   const counts = (o: MentionTrace['outcome']): number => mentions.filter((m) => m.outcome === o).length
   const parts: string[] = []
   if (mentions.length === 0) {
@@ -64,7 +64,8 @@ function summarise(d: LabelDecision, mentions: MentionTrace[], exclusions: Exclu
     const x = exclusions[0]
     parts.push(`Excluded term${exclusions.length > 1 ? 's' : ''}: "${x.text}" (${x.rule}) is not this finding, so it was not counted${exclusions.length > 1 ? ` (and ${exclusions.length - 1} more)` : ''}.`)
   }
-  return `${STATE_WORDS[d.state]}. ${parts.join(' ')}`
+  const state = STATE_WORDS[d.state]
+  return `${state[0].toUpperCase()}${state.slice(1)}. ${parts.join(' ')}`
 }
 
 /**

@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import { useCall, useOnJobChange } from '../../app/hooks'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
+import { hedgingNote } from '../explain/ExplainPanel'
 import { LabelSetsPanel } from '../labelsets/LabelSetsPanel'
 import { ReportView } from './ReportView'
 import { ResultsTable } from './ResultsTable'
@@ -91,10 +92,14 @@ function RunsTab(): React.JSX.Element {
           <h2>Results: {run.name}</h2>
           <p className="small muted">
             {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · settings {JSON.stringify(run.config)}
-            {typeof run.provenance.hedging === 'string' ? ` · hedging ${run.provenance.hedging}` : ''}
+            {typeof run.provenance.hedging === 'string' ? (
+              <span title={hedgingNote(run.provenance.hedging as 'all' | 'probable')}>
+                {' · '}hedging {run.provenance.hedging} ({run.provenance.hedging === 'all' ? 'every hedge is uncertain' : 'possible hedges are not mentioned'})
+              </span>
+            ) : null}
           </p>
           <ResultsTable sourceId={run.sourceId} selected={report} onOpen={setReport} refreshKey={tick} />
-          {report !== null ? <ReportView sourceId={run.sourceId} reportId={report} /> : null}
+          {report !== null ? <ReportView sourceId={run.sourceId} reportId={report} engine={run.engine} /> : null}
         </section>
       ) : null}
     </div>

@@ -2,24 +2,62 @@
 // every label with its state and the deciding rule. Choosing a label highlights only its evidence.
 import { useState } from 'react'
 import type { DetectReportResult } from '../../../../common/ipc/calls/detect'
+import type { ExplainResult } from '../../../../common/ipc/calls/explain'
 import { useCall } from '../../app/hooks'
 import { ErrorBanner, Loading } from '../../ui/states'
+import { ExplainPanel } from '../explain/ExplainPanel'
 import { segments, STATE_TEXT } from './highlight'
 
-export function ReportView({ sourceId, reportId }: { sourceId: number; reportId: number }): React.JSX.Element {
+export function ReportView({ sourceId, reportId, engine }: { sourceId: number; reportId: number; engine?: string }): React.JSX.Element {
   const result = useCall('detect.report', { sourceId, reportId })
+  // rules runs: why each label got its state (from the engine's own trace)
+  const explained = useCall('rules.explain', engine === 'rules' ? { sourceId, reportId } : null)
   const [chosen, setChosen] = useState<string | null>(null)
   if (result.error) return <ErrorBanner error={result.error} onRetry={result.reload} />
   if (!result.data) return <Loading what="report" />
-  return <ReportBody r={result.data} chosen={chosen} onChoose={(l) => setChosen(chosen === l ? null : l)} />
+  return (
+    <ReportBody
+      r={result.data}
+      explained={explained.data}
+      explainError={explained.error}
+      chosen={chosen}
+      onChoose={(l) => setChosen(chosen === l ? null : l)}
+    />
+  )
 }
 
-function ReportBody({ r, chosen, onChoose }: { r: DetectReportResult; chosen: string | null; onChoose(label: string): void }): React.JSX.Element {
+/** Why a label shows evidence but no state: a hedge kept under "probable" hedging, or a historical mention. */
+function notMentionedHint(rule: string | null, hedging: unknown): string {
+  if (rule?.startsWith('unc.') || rule?.startsWith('lexicon:')) {
+    return hedging === 'probable'
+      ? 'Only possibly present: under hedging “probable” a possible hedge is not asserted; the hedge is kept as evidence. Click for details.'
+      : 'Not asserted; click for details.'
+  }
+  if (rule?.startsWith('hist.')) return 'A historical mention: not a current finding. Click for details.'
+  return 'Mentioned but not asserted; click for details.'
+}
+
+function ReportBody({
+  r,
+  explained,
+  explainError,
+  chosen,
+  onChoose
+}: {
+  r: DetectReportResult
+  explained: ExplainResult | undefined
+  explainError: Error | undefined
+  chosen: string | null
+  onChoose(label: string): void
+}): React.JSX.Element {
+  const excludedFor = (label: string): string[] =>
+    explained?.labels.find((l) => l.label === label)?.exclusions.map((x) => x.text) ?? []
   const shown = r.labels.filter((l) => (chosen ? l.label === chosen : l.state !== 'not_mentioned'))
   const spans = shown.flatMap((l) => l.evidence)
   const segs = segments(r.text, spans)
   const asserted = r.labels.filter((l) => l.state !== 'not_mentioned' || l.evidence.length > 0)
   const silent = r.labels.filter((l) => l.state === 'not_mentioned' && l.evidence.length === 0)
+  const excluded = silent.filter((l) => excludedFor(l.label).length > 0)
   return (
     <section className="stack" aria-label={`Report ${r.reportKey}`}>
       <h3>
@@ -79,12 +117,39 @@ function ReportBody({ r, chosen, onChoose }: { r: DetectReportResult; chosen: st
                 {l.evidence.length ? (
                   <div className="small muted">{l.evidence.map((e) => `“${e.text}”`).join(' · ')}</div>
                 ) : null}
+                {l.state === 'not_mentioned' && l.evidence.length ? (
+                  <div className="explain-hint">{notMentionedHint(l.rule, explained?.hedging)}</div>
+                ) : null}
+              </li>
+            ))}
+            {excluded.map((l) => (
+              <li
+                key={l.label}
+                className={chosen === l.label ? 'selected' : undefined}
+                onClick={() => onChoose(l.label)}
+                role="button"
+                tabIndex={0}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onChoose(l.label)}
+              >
+                <strong>{l.label}</strong>: <span className="state-not_mentioned">{STATE_TEXT.not_mentioned}</span>
+                <div className="explain-hint">
+                  Excluded term{excludedFor(l.label).length > 1 ? 's' : ''}: {excludedFor(l.label).map((t) => `“${t}”`).join(', ')} is not this finding. Click for details.
+                </div>
               </li>
             ))}
           </ul>
-          {silent.length ? (
-            <p className="small muted">Not mentioned: {silent.map((l) => l.label).join(', ')}.</p>
+          {silent.length > excluded.length ? (
+            <p className="small muted">
+              Not mentioned:{' '}
+              {silent
+                .filter((l) => !excluded.includes(l))
+                .map((l) => l.label)
+                .join(', ')}
+              .
+            </p>
           ) : null}
+          {explainError ? <ErrorBanner error={explainError} /> : null}
+          {chosen && explained ? <ExplainPanel result={explained} label={chosen} /> : null}
         </div>
       </div>
     </section>

@@ -7,6 +7,7 @@ import { parseLabelSetDefinition } from '../../../../common/labelsets'
 import type { LabelSetDefinition } from '../../../../common/types'
 import { call } from '../../app/api'
 import { ErrorBanner } from '../../ui/states'
+import { ContextRulesEditor, ruleRowsOf, rulesOfRows, type RuleRow } from './ContextRulesEditor'
 
 interface Row {
   name: string
@@ -43,6 +44,7 @@ export function LabelSetEditor({
       exclusions: (l.exclusions ?? []).join(', ')
     }))
   )
+  const [ruleRows, setRuleRows] = useState<RuleRow[]>(ruleRowsOf(initial.contextRules))
   const [error, setError] = useState<Error | string>()
   const [busy, setBusy] = useState(false)
   const setRow = (i: number, patch: Partial<Row>): void => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)))
@@ -62,7 +64,9 @@ export function LabelSetEditor({
             description: r.description.trim() || undefined,
             terms: list(r.terms),
             exclusions: list(r.exclusions)
-          }))
+          })),
+          ...(initial.hedging ? { hedging: initial.hedging } : {}),
+          contextRules: rulesOfRows(ruleRows)
         },
         'label set'
       )
@@ -138,6 +142,7 @@ export function LabelSetEditor({
           Add label
         </button>
       </div>
+      <ContextRulesEditor rows={ruleRows} onChange={setRuleRows} />
       {error ? <ErrorBanner error={error} /> : null}
       <div className="row">
         <button onClick={save} disabled={busy}>

@@ -12,6 +12,7 @@ import { STATE_TEXT } from '../detect/highlight'
 import { labelIndexFromKey, labelKey, STATE_KEYS } from './keys'
 import { ReportText } from './ReportText'
 import { ShortcutHelp } from './ShortcutHelp'
+import { ReviewExplain } from '../explain/ExplainPanel'
 
 interface Props {
   setId: number | null
@@ -318,6 +319,7 @@ export function ReviewScreen({ setId, reportId, reviewer, role }: Props): React.
         </div>
         <div className="stack">
           <LabelList report={report} cursor={cursor} role={role} editable={editable} onCursor={setCursor} onDecide={(i, s) => decide(i, s, false)} />
+          <ReviewExplain reportId={report.reportId} sourceIds={report.highlights.map((h) => h.sourceId)} label={report.labels[cursor]?.name ?? null} />
           {editable && role === 'reader' ? <RecentList recent={recent} onOpen={goTo} onChange={(d, s) => changeRecent(d, s)} /> : null}
         </div>
       </div>
