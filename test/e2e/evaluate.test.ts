@@ -12,8 +12,10 @@ describe('Evaluate screen in Chromium', () => {
   it('evaluates, compares, opens the error browser and exports', async () => {
     app = await openApp({ seed: (ws) => void seedEvalWorkspace(ws.db), hash: '/evaluate' })
     const { page } = app
-    // Defaults: the curated source as reference and the run as prediction.
-    await expect.poll(() => page.getByLabel('Reference (what counts as correct)').inputValue()).not.toBe('')
+    // Defaults: no reference of 5 reports is preselected by accident (evaluate-history.test.ts); the newest run is.
+    await expect.poll(() => page.getByLabel(/^rules/).isChecked()).toBe(true)
+    expect(await page.getByLabel('Reference (what counts as correct)').inputValue()).toBe('')
+    await page.getByLabel('Reference (what counts as correct)').selectOption({ label: 'curated (curated, chexpert14 v1, 5 reports)' })
     await page.getByLabel('Uncertain labels').selectOption('positive')
     await page.getByLabel('Bootstrap resamples').fill('200')
     await page.getByRole('button', { name: 'Evaluate' }).click()
@@ -34,7 +36,7 @@ describe('Evaluate screen in Chromium', () => {
 
     // Compare with the imported weak labels (Effusion = Pleural Effusion via synonyms).
     await page.getByLabel(/^weak/).check()
-    await page.getByRole('button', { name: 'Compare' }).click()
+    await page.getByRole('button', { name: 'Compare', exact: true }).click()
     await expect.poll(() => page.locator('#eval-diff').count()).toBe(1)
     await expect.poll(() => summary.textContent()).toContain('Effusion → Pleural Effusion (synonym)')
     await page.getByRole('button', { name: /Agreement \(Cohen/ }).click()

@@ -4,6 +4,7 @@ import type { CallParsed } from '../../common/ipc/contract'
 import { AppError } from '../../common/errors'
 import { agreementBetweenAsync, casesOf, evaluateSourcesAsync, reportInput } from '../eval/evaluate-sources'
 import { yieldToEventLoop } from '../jobs/jobManager'
+import { deleteEvaluation, getEvaluation, listEvaluations } from '../eval/history'
 import { EVALUATE_JOB_KIND, type EvaluateJobParams } from '../eval/job'
 import { chromiumPdfRenderer, writePdf } from '../eval/pdf'
 import { renderEvaluationHtml } from '../eval/report-html'
@@ -40,6 +41,7 @@ export const evaluateHandlers = handlers({
   'evaluate.sources': (_input, ctx) => {
     const { db } = ctx.workspace
     const labelsOf = db.prepare('SELECT name FROM labels WHERE label_set_id = ? ORDER BY ord').pluck()
+    const runStatus = db.prepare('SELECT status FROM runs WHERE source_id = ?').pluck()
     return listSources(db).map((s) => ({
       id: s.id,
       name: s.name,
@@ -49,7 +51,8 @@ export const evaluateHandlers = handlers({
       labels: labelsOf.all(s.labelSetId) as string[],
       reportCount: s.reportCount,
       createdAt: s.createdAt,
-      complete: s.complete
+      complete: s.complete,
+      runStatus: (runStatus.get(s.id) as string | undefined) ?? null
     }))
   },
   // Bootstraps pause every ~30 ms so the main process keeps serving the window while they run.
@@ -58,6 +61,12 @@ export const evaluateHandlers = handlers({
     const params: EvaluateJobParams = input
     const title = `Evaluate ${input.pred.join(', ')} against ${input.ref}`
     return ctx.jobs.start(EVALUATE_JOB_KIND, title, params)
+  },
+  'evaluate.history.list': (_input, ctx) => listEvaluations(ctx.workspace.db),
+  'evaluate.history.get': (input, ctx) => getEvaluation(ctx.workspace.db, input.id),
+  'evaluate.history.delete': (input, ctx) => {
+    deleteEvaluation(ctx.workspace.db, input.id)
+    return { deleted: input.id }
   },
   'evaluate.agreement': (input, ctx) => agreementBetweenAsync(ctx.workspace.db, input, yieldToEventLoop),
   'evaluate.cases': (input, ctx) => casesOf(ctx.workspace.db, input),

@@ -305,6 +305,23 @@ CREATE TABLE section_maps (
 );
 `
 
+// Version 7: every evaluation the app ran, kept with its settings (the request as given), the sources'
+// names and provenance and the whole result, so it can be reopened, compared and deleted later. Sources
+// are referenced by name and id at the time; deleting a source leaves its past evaluations readable.
+const evaluationHistory = /* sql */ `
+CREATE TABLE evaluations (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  reference_name TEXT NOT NULL,
+  prediction_names_json TEXT NOT NULL,
+  n_reports INTEGER NOT NULL,
+  request_json TEXT NOT NULL,
+  result_json TEXT NOT NULL,
+  job_id INTEGER
+);
+CREATE INDEX evaluations_created ON evaluations(created_at);
+`
+
 // Steerable runs: the report ids a run's scope resolved to (first N, a seeded sample, a review set,
 // the reports another source has not labelled, a list of ids), fixed when the run is created.
 const runScopeReports = /* sql */ `
@@ -353,6 +370,7 @@ export const migrations: Migration[] = [
   { version: 3, name: 'source completeness', sql: sourceCompleteness },
   { version: 5, name: 'adapter lineage', sql: adapterLineage },
   { version: 6, name: 'report versions, section maps', sql: reportVersions },
+  { version: 7, name: 'evaluation history', sql: evaluationHistory },
   { version: 9, name: 'run scope reports', sql: runScopeReports },
   { version: 10, name: 'source deletion marker', sql: sourceDeletionMarker }
 ]

@@ -1,7 +1,7 @@
 // Evaluate calls: prediction source(s) against a reference, agreement between two sources, the reports
 // behind one cell (error browser), and the evaluation report as HTML or PDF.
 import { z } from 'zod'
-import type { CasesResult, StoreAgreement, StoreEvaluation } from '../../eval/results'
+import type { CasesResult, EvaluationSettings, StoreAgreement, StoreEvaluation } from '../../eval/results'
 import type { JobSnapshot } from '../../types'
 import { OUTCOME_NAMES, UNCERTAIN_POLICIES } from '../../eval/states'
 import { call, filePath, id, noInput } from '../define'
@@ -17,6 +17,8 @@ export interface EvalSourceSummary {
   createdAt: string
   /** False for a source an import or run is still writing, or one that stopped part-way. */
   complete: boolean
+  /** A labeler run's status (completed, cancelled, failed, ...); null for imported and curated labels. */
+  runStatus: string | null
 }
 
 /** A source by id or exact name. */
@@ -34,6 +36,30 @@ export const evaluationInput = z.object({
   confidence: z.number().gt(0.5).lt(1).default(0.95)
 })
 
+/** What the user asked for (sources as chosen, before defaults): kept with every saved evaluation. */
+export type EvaluationRequest = z.input<typeof evaluationInput>
+
+/** One saved evaluation in the history list. */
+export interface HistorySummary {
+  id: number
+  createdAt: string
+  referenceName: string
+  predictionNames: string[]
+  nReports: number
+  settings: EvaluationSettings
+  /** Per prediction source, as in the result. */
+  microF1: (number | null)[]
+  macroF1: (number | null)[]
+}
+
+export interface HistoryEntry extends HistorySummary {
+  request: EvaluationRequest
+  result: StoreEvaluation
+}
+
+/** The job's result: the evaluation and the id it was saved under in the history. */
+export type SavedEvaluation = StoreEvaluation & { historyId: number }
+
 const reportOptions = z.object({
   title: z.string().max(200).optional(),
   /** Adds Cohen's kappa between the first two prediction sources. */
@@ -45,6 +71,10 @@ export const evaluateCalls = {
   'evaluate.run': call<StoreEvaluation>()(evaluationInput),
   /** The same evaluation as a job (progress in resamples, cancel with jobs.cancel); the result is the StoreEvaluation. */
   'evaluate.start': call<JobSnapshot>()(evaluationInput),
+  /** Saved evaluations, newest first (every evaluate.start that completed). */
+  'evaluate.history.list': call<HistorySummary[]>()(noInput),
+  'evaluate.history.get': call<HistoryEntry>()(z.object({ id })),
+  'evaluate.history.delete': call<{ deleted: number }>()(z.object({ id })),
   'evaluate.agreement': call<StoreAgreement>()(
     z.object({
       a: sourceRef,

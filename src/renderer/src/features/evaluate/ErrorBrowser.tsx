@@ -1,6 +1,6 @@
 // The error browser: the reports behind one cell (e.g. false positives of Pneumonia for one source),
 // and one report with the evidence of both sides highlighted, linking on to the review screen.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CaseItem } from '../../../../common/eval'
 import type { Evidence } from '../../../../common/types'
 import { useCall } from '../../app/hooks'
@@ -107,10 +107,17 @@ export function ErrorBrowser(props: {
     limit: PAGE
   })
   const total = cases.data?.total ?? 0
+  // The user clicked a count far above (under a table and charts): bring the list into view and move
+  // the keyboard focus to its heading, so the answer to the click is where the eyes and Tab go next.
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start', behavior: 'auto' })
+    heading.current?.focus({ preventScroll: true })
+  }, [target.label, target.outcome, target.source])
   return (
     <section className="card" aria-labelledby={props.headingId ?? 'eval-cases'}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 id={props.headingId ?? 'eval-cases'}>
+        <h2 id={props.headingId ?? 'eval-cases'} ref={heading} tabIndex={-1}>
           {props.title ?? `${OUTCOME_TITLES[target.outcome]} of ${target.label} — ${props.predName}`}
           {cases.data ? <span className="muted"> ({total.toLocaleString()} reports)</span> : null}
         </h2>

@@ -1,12 +1,15 @@
 // Evaluate: any prediction source(s) against a reference on the reports both cover, with intervals,
 // the side-by-side comparison, agreement, the error browser, the printable report and the exports.
-import { useEffect, useState } from 'react'
-import type { StoreEvaluation } from '../../../../common/eval'
+import { useEffect, useRef, useState } from 'react'
+import { defaultEvaluationSources, type StoreEvaluation } from '../../../../common/eval'
+import type { EvalSourceSummary, EvaluationRequest, SavedEvaluation } from '../../../../common/ipc/calls/evaluate'
 import { call } from '../../app/api'
 import { useCall, useJob } from '../../app/hooks'
 import { ProgressBar } from '../../ui/ProgressBar'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
 import { AgreementView } from './AgreementView'
+import { CompareView } from './CompareView'
+import { HistoryPanel } from './HistoryPanel'
 import { ErrorBrowser } from './ErrorBrowser'
 import { ExportPanel, type ReportRequest } from './ExportPanel'
 import { ResultsView, type CellTarget } from './ResultsView'
@@ -14,6 +17,23 @@ import { SetupForm, type EvalSetup } from './SetupForm'
 import './evaluate.css'
 
 const INITIAL: EvalSetup = { ref: null, preds: [], uncertain: 'exclude', resamples: 1000, seed: 42, mapping: {} }
+
+/** The form as a saved evaluation asked for it (sources that no longer exist are left out). */
+function setupFrom(request: EvaluationRequest, sources: EvalSourceSummary[]): { setup: EvalSetup; request: ReportRequest | null } {
+  const idOf = (ref: number | string): number | undefined => (typeof ref === 'number' ? sources.find((s) => s.id === ref) : sources.find((s) => s.name === ref))?.id
+  const ref = idOf(request.ref)
+  const preds = request.pred.map(idOf).filter((id): id is number => id !== undefined)
+  const setup: EvalSetup = {
+    ref: ref ?? null,
+    preds,
+    uncertain: request.uncertain ?? 'exclude',
+    resamples: request.resamples ?? 1000,
+    seed: request.seed ?? 42,
+    mapping: request.mapping ?? {}
+  }
+  if (ref === undefined || preds.length !== request.pred.length) return { setup, request: null }
+  return { setup, request: { pred: preds, ref, uncertain: setup.uncertain, mapping: request.mapping, resamples: setup.resamples, seed: setup.seed } }
+}
 
 export function EvaluatePage(): React.JSX.Element {
   const sources = useCall('evaluate.sources', {})
@@ -28,15 +48,41 @@ export function EvaluatePage(): React.JSX.Element {
   const job = useJob(jobId)
   const [cell, setCell] = useState<CellTarget | null>(null)
   const [showAgreement, setShowAgreement] = useState(false)
+  const history = useCall('evaluate.history.list', {})
+  const [shownId, setShownId] = useState<number | null>(null)
+  const [compare, setCompare] = useState<number[]>([])
+  const [comparing, setComparing] = useState<[number, number] | null>(null)
+  const initialised = useRef(false)
 
-  // Sensible first choice: a curated source as reference, the newest run as prediction.
+  const show = (id: number, ev: StoreEvaluation, req: ReportRequest | null): void => {
+    setShownId(id)
+    setResult(ev)
+    setRequest(req)
+    setCell(null)
+    setShowAgreement(false)
+  }
+
+  const openSaved = async (id: number, restoreForm: boolean): Promise<void> => {
+    try {
+      const entry = await call('evaluate.history.get', { id })
+      const restored = setupFrom(entry.request, sources.data ?? [])
+      if (restoreForm) setSetup(restored.setup)
+      show(id, entry.result, restored.request)
+      setError(null)
+    } catch (err) {
+      setError(err as Error)
+    }
+  }
+
+  // First visit: reopen the latest evaluation (results do not vanish when you leave the page) with its
+  // settings; with no history, propose a reference that is big enough and the newest completed run.
   useEffect(() => {
     const list = sources.data
-    if (!list || setup.ref !== null || list.length < 2) return
-    const ref = list.find((s) => s.kind === 'curated') ?? list[0]
-    const pred = [...list].reverse().find((s) => s.id !== ref.id && s.kind === 'run') ?? list.find((s) => s.id !== ref.id)
-    setSetup((s) => ({ ...s, ref: ref.id, preds: pred ? [pred.id] : [] }))
-  }, [sources.data, setup.ref])
+    if (initialised.current || !list || !history.data) return
+    initialised.current = true
+    if (history.data.length) void openSaved(history.data[0].id, true)
+    else setSetup((s) => ({ ...s, ...defaultEvaluationSources(list) }))
+  }, [sources.data, history.data])
 
   const runEval = async () => {
     if (setup.ref === null || setup.preds.length === 0) return
@@ -65,10 +111,9 @@ export function EvaluatePage(): React.JSX.Element {
   useEffect(() => {
     if (!job || job.id !== jobId || job.status === 'running' || job.status === 'queued') return
     if (job.status === 'completed' && job.result) {
-      setResult(job.result as StoreEvaluation)
-      setRequest(pending)
-      setCell(null)
-      setShowAgreement(false)
+      const saved = job.result as SavedEvaluation
+      show(saved.historyId, saved, pending)
+      history.reload()
     } else if (job.status === 'failed') {
       setError(new Error(job.error ?? 'The evaluation failed.'))
     } else if (job.status === 'cancelled' || job.status === 'paused' || job.status === 'interrupted') {
@@ -107,11 +152,39 @@ export function EvaluatePage(): React.JSX.Element {
               ) : null}
             </div>
           ) : null}
-          {cancelled && !running ? <p className="muted">Evaluation cancelled.</p> : null}
-          {result && request ? (
+          {cancelled && !running ? <p className="muted">Evaluation cancelled; nothing was saved.</p> : null}
+          <HistoryPanel
+            entries={history.data ?? []}
+            openId={shownId}
+            compare={compare}
+            onOpen={(id) => void openSaved(id, true)}
+            onDelete={(id) => {
+              call('evaluate.history.delete', { id })
+                .then(() => {
+                  setCompare((c) => c.filter((x) => x !== id))
+                  if (comparing?.includes(id)) setComparing(null)
+                  if (id === shownId) {
+                    setShownId(null)
+                    setResult(null)
+                    setRequest(null)
+                  }
+                  history.reload()
+                })
+                .catch(setError)
+            }}
+            onToggleCompare={(id) => setCompare((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c.slice(-1), id]))}
+            onCompare={() => compare.length === 2 && setComparing([compare[0], compare[1]])}
+          />
+          {comparing ? <CompareView key={comparing.join('-')} ids={comparing} onClose={() => setComparing(null)} /> : null}
+          {result && !request ? (
+            <p className="warn small" role="note">
+              A source of this saved evaluation no longer exists: its figures are shown as they were, without the lists of reports.
+            </p>
+          ) : null}
+          {result ? (
             <>
-              <ResultsView ev={result} selected={cell} onCell={setCell} />
-              {cell ? (
+              <ResultsView ev={result} selected={cell} onCell={request ? setCell : undefined} />
+              {cell && request ? (
                 <ErrorBrowser
                   key={`${cell.source}-${cell.label}-${cell.outcome}`}
                   target={cell}
@@ -127,7 +200,7 @@ export function EvaluatePage(): React.JSX.Element {
                   onClose={() => setCell(null)}
                 />
               ) : null}
-              {request.pred.length >= 2 ? (
+              {request && request.pred.length >= 2 ? (
                 showAgreement ? (
                   <AgreementView
                     a={request.pred[0]}

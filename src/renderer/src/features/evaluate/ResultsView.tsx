@@ -1,7 +1,14 @@
 // Results of an evaluation: summary, per-label table with clickable counts (into the error browser),
 // charts with intervals, and the paired differences when several sources are compared.
 import { useState } from 'react'
-import { confusionGrid, differenceChart, intervalBarChart, type OutcomeName, type StoreEvaluation } from '../../../../common/eval'
+import {
+  confusionGrid,
+  differenceChart,
+  intervalBarChart,
+  MIN_REPORTS_FOR_STATISTICS,
+  type OutcomeName,
+  type StoreEvaluation
+} from '../../../../common/eval'
 import { ciText, f3, pText, signed } from './format'
 import { Svg } from './Svg'
 
@@ -20,8 +27,9 @@ function Val({ v, ci }: { v: number | null; ci?: Parameters<typeof ciText>[0] })
   )
 }
 
-function CountButton(props: { n: number; title: string; onClick(): void; selected: boolean }): React.JSX.Element {
+function CountButton(props: { n: number; title: string; onClick?: () => void; selected: boolean }): React.JSX.Element {
   if (props.n === 0) return <span className="muted">0</span>
+  if (!props.onClick) return <>{props.n.toLocaleString()}</>
   // Buttons are hidden in print; the plain number is printed instead.
   return (
     <>
@@ -33,8 +41,11 @@ function CountButton(props: { n: number; title: string; onClick(): void; selecte
   )
 }
 
-export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget | null; onCell(t: CellTarget): void }): React.JSX.Element {
-  const { ev } = props
+export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget | null; onCell?: (t: CellTarget) => void }): React.JSX.Element {
+  const { ev, onCell } = props
+  // Too few reports in common: figures greyed out, no significance claimed (the note says why).
+  const tooFew = ev.nReports > 0 && ev.nReports < MIN_REPORTS_FOR_STATISTICS
+  const figures = tooFew ? ' eval-too-few' : ''
   const [detail, setDetail] = useState(0)
   const names = ev.predictions.map((p) => p.name)
   const { results, differences } = ev.comparison
@@ -89,7 +100,18 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             <strong>No report is labelled by both the reference and the prediction source(s).</strong>
             <div>Choose sources that cover the same reports (e.g. run the labeler on the reviewed reports).</div>
           </div>
-        ) : ev.warnings.length ? (
+        ) : null}
+        {tooFew ? (
+          <div className="eval-too-few-note" role="note">
+            <strong>
+              Only {ev.nReports} report{ev.nReports === 1 ? '' : 's'} in common: too few for these figures to mean much (at least{' '}
+              {MIN_REPORTS_FOR_STATISTICS} are needed).
+            </strong>{' '}
+            They are greyed out, and no difference is called significant. Evaluate on more reports, e.g. review more reports or run the labeler on
+            the reviewed ones.
+          </div>
+        ) : null}
+        {ev.nReports > 0 && ev.warnings.length ? (
           <ul className="eval-warnings" aria-label="Cautions">
             {ev.warnings.map((w) => (
               <li key={w} className="warn small">
@@ -98,7 +120,7 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             ))}
           </ul>
         ) : null}
-        <table className="data">
+        <table className={`data${figures}`}>
           <thead>
             <tr>
               <th>Prediction source</th>
@@ -126,7 +148,9 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             ))}
           </tbody>
         </table>
-        <Svg svg={summaryChart} label="Summary chart" />
+        <div className={figures}>
+          <Svg svg={summaryChart} label="Summary chart" />
+        </div>
         {ev.unmatchedRef.length ? (
           <p className="muted small">Reference labels not evaluated (no counterpart in every prediction source): {ev.unmatchedRef.join(', ')}.</p>
         ) : null}
@@ -156,8 +180,8 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             </label>
           ) : null}
         </div>
-        <p className="muted small">Click a count to list those reports.</p>
-        <table className="data">
+        {onCell ? <p className="muted small">Click a count to list those reports.</p> : null}
+        <table className={`data eval-per-label${figures}`}>
           <thead>
             <tr>
               <th>Label</th>
@@ -186,7 +210,7 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
                       n={l[o]}
                       title={`List the ${o.toUpperCase()} reports of ${l.label}`}
                       selected={isSel(l.label, o)}
-                      onClick={() => props.onCell({ source: detail, label: l.label, outcome: o })}
+                      onClick={onCell ? () => onCell({ source: detail, label: l.label, outcome: o }) : undefined}
                     />
                   </td>
                 ))}
@@ -194,7 +218,9 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             ))}
           </tbody>
         </table>
-        <Svg svg={f1Chart} label="F1 per label chart" />
+        <div className={figures}>
+          <Svg svg={f1Chart} label="F1 per label chart" />
+        </div>
         <Svg
           svg={confusionGrid({ title: `Confusion per label: ${names[detail]}`, cells: r.labels.map((l) => ({ label: l.label, tp: l.tp, fp: l.fp, fn: l.fn, tn: l.tn })) })}
           label="Confusion per label"
@@ -205,9 +231,10 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
         <section className="card" aria-labelledby="eval-diff">
           <h2 id="eval-diff">Differences against {names[differences[0].baseline]}</h2>
           <p className="muted small">
-            Each source minus the baseline on the same reports; 95% paired bootstrap intervals. Green or red: the interval excludes zero.
+            Each source minus the baseline on the same reports; 95% paired bootstrap intervals.{' '}
+            {tooFew ? `With ${ev.nReports} reports no difference is called significant.` : 'Green or red: the interval excludes zero.'}
           </p>
-          <table className="data">
+          <table className={`data${figures}`} aria-label="Differences">
             <thead>
               <tr>
                 <th>F1</th>
@@ -228,11 +255,17 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
                   <td>{row.name}</td>
                   {differences.map((d) => {
                     const x = row.get(d)
-                    const cls = x.ci && x.ci.low !== null && x.ci.high !== null ? (x.ci.low > 0 ? 'ok' : x.ci.high < 0 ? 'error' : '') : ''
+                    const cls =
+                      !tooFew && x.ci && x.ci.low !== null && x.ci.high !== null ? (x.ci.low > 0 ? 'ok' : x.ci.high < 0 ? 'error' : '') : ''
                     return (
                       <td className={`num ${cls}`} key={d.source}>
                         {signed(x.value)}
-                        {ciText(x.ci) ? <span className="eval-ci">{ciText(x.ci)}{x.p !== null ? `, ${pText(x.p)}` : ''}</span> : null}
+                        {ciText(x.ci) ? (
+                          <span className="eval-ci">
+                            {ciText(x.ci)}
+                            {x.p !== null && !tooFew ? `, ${pText(x.p)}` : ''}
+                          </span>
+                        ) : null}
                       </td>
                     )
                   })}
@@ -241,8 +274,8 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
             </tbody>
           </table>
           {differences.map((d) => (
+            <div className={figures} key={d.source}>
             <Svg
-              key={d.source}
               label={`F1 differences of ${names[d.source]}`}
               svg={differenceChart({
                 title: `F1 difference: ${names[d.source]} − ${names[d.baseline]}`,
@@ -253,6 +286,7 @@ export function ResultsView(props: { ev: StoreEvaluation; selected: CellTarget |
                 ]
               })}
             />
+            </div>
           ))}
         </section>
       ) : null}

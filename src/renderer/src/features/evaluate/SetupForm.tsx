@@ -87,7 +87,7 @@ export function SetupForm(props: {
             type="number"
             min={0}
             max={100000}
-            step={100}
+            step={1}
             value={setup.resamples}
             onChange={(e) => set({ resamples: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
             style={{ width: '8em' }}
