@@ -13,6 +13,7 @@ import { modelsCalls } from './calls/models'
 import { reportCalls } from './calls/reports'
 import { reviewCalls } from './calls/review'
 import { sourcesCalls } from './calls/sources'
+import { serversCalls } from './calls/servers'
 import type { CallSpec } from './define'
 
 export const calls = {
@@ -26,7 +27,8 @@ export const calls = {
   ...reviewCalls,
   ...evaluateCalls,
   ...exportCalls,
-  ...sourcesCalls
+  ...sourcesCalls,
+  ...serversCalls
 }
 
 export type Calls = typeof calls

@@ -4,4 +4,4 @@ export async function loadEngines(): Promise<void> {
   await Promise.all(engineModules.map((load) => load()))
 }
 
-const engineModules: (() => Promise<unknown>)[] = [() => import('./llm/register'), () => import('./rules')]
+const engineModules: (() => Promise<unknown>)[] = [() => import('./llm/register'), () => import('./rules'), () => import('./server/register')]

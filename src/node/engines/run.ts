@@ -14,7 +14,7 @@ import { APP_VERSION } from '../version'
 import { RunMeter } from './meter'
 import { getEngine } from './registry'
 import { describeScope, resolveScope, scopeClause, storeScopeIds, type ResolvedScope } from './scope'
-import type { Engine, EngineReport, EngineResult } from './types'
+import { PartialBatchError, type Engine, type EngineReport, type EngineResult } from './types'
 
 export type { RunScope } from '../../common/ipc/calls/detect'
 export { scopeClause } from './scope'
@@ -205,12 +205,27 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
       const batch: EngineReport[] = rows.map((r) => ({ id: r.id, text: r.text, sections: JSON.parse(r.sections_json) }))
       meter.startLabelling()
       const seen = new Set<number>()
-      const results = await session.label(batch, ctx.signal, (r) => {
-        if (seen.has(r.reportId)) return
-        seen.add(r.reportId)
-        meter.add(r)
-        ctx.report(meter.progress())
-      })
+      let results: EngineResult[]
+      try {
+        results = await session.label(batch, ctx.signal, (r) => {
+          if (seen.has(r.reportId)) return
+          seen.add(r.reportId)
+          meter.add(r)
+          ctx.report(meter.progress())
+        })
+      } catch (err) {
+        // Reports answered before the batch stopped are stored, so resume does not send them again.
+        if (err instanceof PartialBatchError && err.completed.length) {
+          commitResults(db, run.sourceId, err.completed, labelIds)
+          for (const r of err.completed) {
+            if (r.ok) {
+              tokensIn += r.promptTokens ?? 0
+              tokensOut += r.completionTokens ?? 0
+            }
+          }
+        }
+        throw err
+      }
       if (results.length !== batch.length) {
         throw new AppError('engine_failed', `The ${engine.name} engine returned ${results.length} results for ${batch.length} reports.`)
       }
@@ -251,11 +266,13 @@ const stopStatus = (ctx: JobContext): 'paused' | 'cancelled' => (ctx.signal.reas
 
 export function commitResults(db: Db, sourceId: number, results: EngineResult[], labelIds: Map<string, number>): void {
   const markReport = db.prepare(
-    `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at, warning)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at, warning,
+       finish_reason, latency_ms, attempts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (source_id, report_id) DO UPDATE SET status = excluded.status, error = excluded.error, warning = excluded.warning,
        raw_output = excluded.raw_output, prompt_tokens = excluded.prompt_tokens,
-       completion_tokens = excluded.completion_tokens, finished_at = excluded.finished_at`
+       completion_tokens = excluded.completion_tokens, finished_at = excluded.finished_at,
+       finish_reason = excluded.finish_reason, latency_ms = excluded.latency_ms, attempts = excluded.attempts`
   )
   const clearFindings = db.prepare('DELETE FROM findings WHERE source_id = ? AND report_id = ?')
   const addFinding = db.prepare('INSERT INTO findings (source_id, report_id, phrase, label_id, evidence_json) VALUES (?, ?, ?, ?, ?)')
@@ -263,7 +280,7 @@ export function commitResults(db: Db, sourceId: number, results: EngineResult[],
     const now = nowIso()
     for (const r of results) {
       if (!r.ok) {
-        markReport.run(sourceId, r.reportId, 'failed', r.error, r.raw ?? null, null, null, now, null)
+        markReport.run(sourceId, r.reportId, 'failed', r.error, r.raw ?? null, null, null, now, null, ...metaArgs(r))
         continue
       }
       const labels: SourceLabel[] = []
@@ -277,7 +294,12 @@ export function commitResults(db: Db, sourceId: number, results: EngineResult[],
       for (const f of r.findings ?? []) {
         addFinding.run(sourceId, r.reportId, f.phrase, f.label ? (labelIds.get(f.label) ?? null) : null, JSON.stringify(f.evidence))
       }
-      markReport.run(sourceId, r.reportId, 'done', null, r.raw ?? null, r.promptTokens ?? null, r.completionTokens ?? null, now, r.warning ?? null)
+      markReport.run(sourceId, r.reportId, 'done', null, r.raw ?? null, r.promptTokens ?? null, r.completionTokens ?? null, now, r.warning ?? null, ...metaArgs(r))
     }
   })()
+}
+
+/** finish_reason, latency_ms, attempts of an answer (server engine; null for engines that do not say). */
+function metaArgs(r: EngineResult): [string | null, number | null, number | null] {
+  return [r.meta?.finishReason ?? null, r.meta?.latencyMs ?? null, r.meta?.attempts ?? null]
 }

@@ -1,6 +1,7 @@
 // What an engine implements. The generic run driver (run.ts) does everything else: run rows, chunks,
 // transactions, progress, cancel/pause/resume, re-run of failed reports, provenance and token counts.
 import type { z } from 'zod'
+import { AppError } from '../../common/errors'
 import type { Evidence, LabelDecision, LabelSetDefinition, Section } from '../../common/types'
 
 export interface EngineReport {
@@ -16,6 +17,16 @@ export interface OpenFinding {
   evidence: Evidence[]
 }
 
+/** How one answer came about (server engine): stored per report with the run. */
+export interface AnswerMeta {
+  /** Why generation stopped: 'stop', 'length', ... */
+  finishReason?: string
+  /** Wall time of the request(s) for this report, in milliseconds. */
+  latencyMs?: number
+  /** Requests sent for this report (retries included). */
+  attempts?: number
+}
+
 export type EngineResult =
   | {
       reportId: number
@@ -27,8 +38,9 @@ export type EngineResult =
       raw?: string
       promptTokens?: number
       completionTokens?: number
+      meta?: AnswerMeta
     }
-  | { reportId: number; ok: false; error: string; raw?: string }
+  | { reportId: number; ok: false; error: string; raw?: string; meta?: AnswerMeta }
 
 export interface EngineSession {
   /** Recorded on the run: versions, hashes, settings. */
@@ -50,4 +62,19 @@ export interface Engine {
   /** How many reports the driver hands to `label` at once. */
   batchSize?(config: unknown): number
   open(config: unknown, labelSet: VersionedLabelSet, onStatus?: (status: string) => void): Promise<EngineSession>
+}
+
+/**
+ * Thrown by `label` when a batch stops part-way (the server went away, the run was cancelled): the
+ * reports answered before that are in `completed`, so the run driver stores them and resume does not
+ * send them again.
+ */
+export class PartialBatchError extends AppError {
+  constructor(
+    cause: AppError,
+    readonly completed: EngineResult[]
+  ) {
+    super(cause.code, cause.message, cause.hint)
+    this.name = 'PartialBatchError'
+  }
 }

@@ -17,6 +17,7 @@ import { modelsHandlers } from './models'
 import { reportHandlers } from './reports'
 import { reviewHandlers } from './review'
 import { sourcesHandlers } from './sources'
+import { serversHandlers } from './servers'
 
 export const handlerTable: HandlerTable = {
   ...appHandlers,
@@ -29,7 +30,8 @@ export const handlerTable: HandlerTable = {
   ...reviewHandlers,
   ...evaluateHandlers,
   ...exportHandlers,
-  ...sourcesHandlers
+  ...sourcesHandlers,
+  ...serversHandlers
 }
 
 /** Validates and runs one call. Never throws: failures come back as `{ ok: false, error }`. */

@@ -322,6 +322,24 @@ CREATE TABLE evaluations (
 CREATE INDEX evaluations_created ON evaluations(created_at);
 `
 
+// Inference-server endpoints (added explicitly by a user; no connection is made before one exists) and
+// per-answer statistics of server runs.
+const serverEndpoints = /* sql */ `
+CREATE TABLE endpoints (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  ca_file TEXT,
+  allow_private_http INTEGER NOT NULL DEFAULT 0,
+  api_key_file TEXT,                        -- the path only: the key is read at run time, never stored
+  added_at TEXT NOT NULL,
+  last_check_json TEXT
+);
+ALTER TABLE run_reports ADD COLUMN finish_reason TEXT;
+ALTER TABLE run_reports ADD COLUMN latency_ms INTEGER;
+ALTER TABLE run_reports ADD COLUMN attempts INTEGER;
+`
+
 // Steerable runs: the report ids a run's scope resolved to (first N, a seeded sample, a review set,
 // the reports another source has not labelled, a list of ids), fixed when the run is created.
 const runScopeReports = /* sql */ `
@@ -368,6 +386,7 @@ export const migrations: Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
   { version: 2, name: 'job owners', sql: jobOwners },
   { version: 3, name: 'source completeness', sql: sourceCompleteness },
+  { version: 4, name: 'server endpoints and per-answer stats', sql: serverEndpoints },
   { version: 5, name: 'adapter lineage', sql: adapterLineage },
   { version: 6, name: 'report versions, section maps', sql: reportVersions },
   { version: 7, name: 'evaluation history', sql: evaluationHistory },

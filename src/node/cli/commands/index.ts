@@ -9,6 +9,7 @@ import { registerInit } from './init'
 import { registerJobs } from './jobs'
 import { registerDetect } from './detect'
 import { registerExplain } from './explain'
+import { registerEndpoints } from './endpoints'
 import { registerLabel } from './label'
 import { registerLabelsets } from './labelsets'
 import { registerReview } from './review'
@@ -28,6 +29,7 @@ export const commands: ((program: Command) => void)[] = [
   registerLabelsets,
   registerDetect,
   registerLabel,
+  registerEndpoints,
   registerExplain,
   registerReview,
   registerBatch,

@@ -41,6 +41,8 @@ export interface AnswerRequestSpec {
   /** The server's version, where the dialect depends on it (vLLM's structured outputs). */
   serverVersion?: string
   lora?: LoraChoice
+  /** Further request fields (e.g. llama-server's full `lora` list that switches unused adapters off). */
+  extraFields?: Record<string, unknown>
 }
 
 /** The JSON body of a POST /v1/chat/completions request. */
@@ -123,7 +125,8 @@ export function answerRequestBuilder(spec: AnswerRequestSpec): AnswerRequestBuil
         stream: false,
         ...constrain,
         ...adapter,
-        ...serverSide
+        ...serverSide,
+        ...spec.extraFields
       }
     }
   }
