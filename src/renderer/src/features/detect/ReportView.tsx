@@ -6,6 +6,7 @@ import type { ExplainResult } from '../../../../common/ipc/calls/explain'
 import { useCall } from '../../app/hooks'
 import { ErrorBanner, Loading } from '../../ui/states'
 import { ExplainPanel } from '../explain/ExplainPanel'
+import { ReportHistory } from '../import/ReportHistory'
 import { segments, STATE_TEXT } from './highlight'
 
 export function ReportView({ sourceId, reportId, engine }: { sourceId: number; reportId: number; engine?: string }): React.JSX.Element {
@@ -65,6 +66,7 @@ function ReportBody({
         {r.status !== 'done' ? <span className={r.status === 'failed' ? 'error' : 'muted'}> · {r.status}</span> : null}
       </h3>
       {r.error ? <ErrorBanner error={r.error} /> : null}
+      <ReportHistory reportId={r.reportId} />
       <div className="detect-report">
         <div className="stack">
           <div className="report-text" aria-label="Report text with evidence highlighted">

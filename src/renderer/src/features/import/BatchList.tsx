@@ -4,9 +4,11 @@ import type { BatchInfo } from '../../../../common/import/dto'
 import { call } from '../../app/api'
 import { useCall } from '../../app/hooks'
 import { EmptyState, ErrorBanner, Loading } from '../../ui/states'
+import { SectionReport } from './SectionReport'
 
 export function BatchList({ batches, onChanged }: { batches: BatchInfo[]; onChanged(): void }): React.JSX.Element {
   const [open, setOpen] = useState<number | null>(null)
+  const [sections, setSections] = useState<number | null>(null)
   const [error, setError] = useState<Error>()
   const [note, setNote] = useState<string>()
   const act = (p: Promise<unknown>, done?: (v: unknown) => void) => {
@@ -47,6 +49,8 @@ export function BatchList({ batches, onChanged }: { batches: BatchInfo[]; onChan
                 b={b}
                 open={open === b.id}
                 onToggle={() => setOpen(open === b.id ? null : b.id)}
+                sectionsOpen={sections === b.id}
+                onSections={() => setSections(sections === b.id ? null : b.id)}
                 onSave={() =>
                   act(call('import.saveIssues', { batchId: b.id }), (r) => {
                     const v = r as { path: string; count: number } | null
@@ -71,6 +75,8 @@ function BatchRow(props: {
   b: BatchInfo
   open: boolean
   onToggle(): void
+  sectionsOpen: boolean
+  onSections(): void
   onSave(): void
   onResume(): void
   onDelete(): void
@@ -102,6 +108,11 @@ function BatchRow(props: {
         <td className="small">{new Date(b.createdAt).toLocaleString()}</td>
         <td>
           <div className="row">
+            {b.reportCount > 0 && b.status !== 'running' ? (
+              <button className="link small" onClick={props.onSections} aria-expanded={props.sectionsOpen}>
+                {props.sectionsOpen ? 'Hide sections' : 'Sections'}
+              </button>
+            ) : null}
             {issues > 0 ? (
               <>
                 <button className="link small" onClick={props.onToggle} aria-expanded={props.open}>
@@ -129,6 +140,13 @@ function BatchRow(props: {
         <tr>
           <td colSpan={11}>
             <Issues batchId={b.id} />
+          </td>
+        </tr>
+      ) : null}
+      {props.sectionsOpen ? (
+        <tr>
+          <td colSpan={11}>
+            <SectionReport batchId={b.id} />
           </td>
         </tr>
       ) : null}

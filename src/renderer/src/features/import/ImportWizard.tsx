@@ -8,6 +8,7 @@ import { IMPORT_FORMATS, validateMapping, type FieldMapping } from '../../../../
 import { call, droppedPaths } from '../../app/api'
 import { useJob } from '../../app/hooks'
 import { ErrorBanner, Loading } from '../../ui/states'
+import { SectionReport } from './SectionReport'
 import { ProgressBar } from '../../ui/ProgressBar'
 import { MappingForm } from './MappingForm'
 import { PreviewTable } from './PreviewTable'
@@ -330,6 +331,7 @@ function Summary({ result }: { result: JobResult }): React.JSX.Element {
             <>
               {f.format}, batch {f.batchId}: added {f.added}, duplicates {f.duplicates}, conflicts {f.conflicts}, rejected{' '}
               {f.rejected}
+              {f.revised ? `, new versions ${f.revised} (addenda/corrections)` : ''}
               {f.batchId !== null && f.rejected + f.conflicts > 0 ? (
                 <>
                   {' '}
@@ -351,6 +353,15 @@ function Summary({ result }: { result: JobResult }): React.JSX.Element {
         </div>
       ))}
       {error ? <ErrorBanner error={error} /> : null}
+      {result.files
+        .filter((f) => f.batchId !== null && f.status !== 'refused' && f.added + (f.revised ?? 0) > 0)
+        .slice(0, 3)
+        .map((f) => (
+          <div key={`sections-${f.batchId}`} className="stack">
+            <h3>Sections of batch {f.batchId}</h3>
+            <SectionReport batchId={f.batchId as number} />
+          </div>
+        ))}
     </div>
   )
 }
