@@ -7,6 +7,7 @@ import { useCall, useJob, useOnJobChange } from '../../app/hooks'
 import { ProgressBar } from '../../ui/ProgressBar'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
 import { HardwarePanel } from './HardwarePanel'
+import { ServersPanel } from './ServersPanel'
 import { TemplatesPanel } from './TemplatesPanel'
 import { formatBytes, formatParams } from '../../../../common/format'
 
@@ -215,6 +216,7 @@ export function ModelsPage(): React.JSX.Element {
         <EmptyState title="No models yet">Add a .gguf file above to use the LLM engine.</EmptyState>
       ) : null}
       {models.data && models.data.length > 0 ? <ModelsTable models={models.data} onChanged={models.reload} /> : null}
+      <ServersPanel />
       <HardwarePanel />
       <TemplatesPanel />
     </>
