@@ -79,11 +79,11 @@ describe('radlabel review create / list', () => {
     const [a, b] = sources()
     const r = runCli([
       'review', 'create', '--db', ws.path, '--name', 'QA disagree', '--strategy', 'disagreements', '--size', '5',
-      '--sources', `${a.id},synthetic B`, '--readers', '2', '--assisted', String(b.id), '--json'
+      '--sources', `${a.id},synthetic B`, '--readers', '2', '--assisted', String(b.id), '--disagreement-rule', 'any-state', '--json'
     ])
     expect(r.code, r.stderr).toBe(0)
     const set = JSON.parse(r.stdout) as { sampling: { strategy: string; compareSourceIds: number[] }; readersPerReport: number; mode: string; assistSourceName: string; reports: string[] }
-    expect(set.sampling).toMatchObject({ strategy: 'disagreement', compareSourceIds: [a.id, b.id] })
+    expect(set.sampling).toMatchObject({ strategy: 'disagreement', compareSourceIds: [a.id, b.id], disagreementRule: 'any-state' })
     expect(set).toMatchObject({ readersPerReport: 2, mode: 'assisted', assistSourceName: 'synthetic B' })
     expect(set.reports).toHaveLength(5)
   })
@@ -109,5 +109,6 @@ describe('radlabel review create / list', () => {
     expect(sets.find((x) => x.name === 'QA strata')).toMatchObject({ size: 6, fullyRead: 0, curated: 0 })
     const text = runCli(['review', 'list', '--db', ws.path])
     expect(text.stdout).toMatch(/QA strata .*6 reports, 0 fully read, 0 curated/)
+    expect(text.stdout).toMatch(/QA disagree .*disagreement: any different state, negative against not mentioned included/)
   })
 })

@@ -2,7 +2,7 @@
 // them with each set's progress, and export the curated labels of a set as CSV (the layout of `radlabel label`).
 import type { Command } from 'commander'
 import { AppError } from '../../../common/errors'
-import type { ReviewExportResult, ReviewSetSummary, Sampling } from '../../../common/ipc/calls/review'
+import { DISAGREEMENT_RULES, DISAGREEMENT_RULE_TEXT, type DisagreementRule, type ReviewExportResult, type ReviewSetSummary, type Sampling } from '../../../common/ipc/calls/review'
 import type { Db } from '../../store/db'
 import { findSource } from '../../store/repos/sources'
 import { printJson, printLines } from '../output'
@@ -50,6 +50,7 @@ interface CreateOptions {
   readers: string
   assisted?: string
   labelSet?: string
+  disagreementRule?: string
   json?: boolean
 }
 
@@ -82,6 +83,10 @@ function registerCreate(review: Command): void {
     .option('--sources <a,b>', 'stratified: the source whose labels form the strata; disagreements: the two sources compared (ids or names)')
     .option('--readers <1|2>', 'readers per report (2: double reading with adjudication)', '1')
     .option('--assisted <source>', 'pre-fill the labels from this source (id or name); default: blinded')
+    .option(
+      '--disagreement-rule <rule>',
+      `disagreements: what counts as disagreeing: ${DISAGREEMENT_RULES.map((r) => `${r} (${DISAGREEMENT_RULE_TEXT[r]})`).join('; ')}; default presence`
+    )
     .option('--label-set <id>', 'label set to review (default: that of --assisted or of the first --sources, else chexpert14)')
     .option('--json', 'print the set and its reports\' own ids, in review order')
     .action(async (opts: CreateOptions) => {
@@ -102,7 +107,15 @@ function registerCreate(review: Command): void {
         } else if (strategy === 'disagreement') {
           if (named.length !== 2) throw new AppError('invalid_input', '--strategy disagreements needs --sources with the two sources to compare, e.g. --sources 3,5.', 'List sources with: radlabel sources --db PATH')
           sampling.compareSourceIds = [named[0].id, named[1].id]
-        } else if (named.length) {
+          if (opts.disagreementRule) {
+            if (!(DISAGREEMENT_RULES as readonly string[]).includes(opts.disagreementRule)) {
+              throw new AppError('invalid_input', `--disagreement-rule must be ${DISAGREEMENT_RULES.join(', ')} (got "${opts.disagreementRule}").`)
+            }
+            sampling.disagreementRule = opts.disagreementRule
+          }
+        }
+        if (opts.disagreementRule && strategy !== 'disagreement') throw new AppError('invalid_input', '--disagreement-rule applies to --strategy disagreements only.')
+        if (strategy !== 'stratified' && strategy !== 'disagreement' && named.length) {
           throw new AppError('invalid_input', `--sources does not apply to --strategy ${opts.strategy}.`, 'Use it with stratified (one source) or disagreements (two).')
         }
         const assist = opts.assisted ? findSource(db, opts.assisted) : undefined
@@ -144,7 +157,10 @@ function registerList(review: Command): void {
           sets.map(
             (s) =>
               `${String(s.id).padStart(4)}  ${s.name}  ·  ${s.labelSetName}, ${s.sampling.strategy}, ${s.readersPerReport === 2 ? 'double' : 'single'} reading, ${s.mode}` +
-              `  ·  ${s.size} reports, ${s.fullyRead} fully read, ${s.curated} curated  ·  created ${s.createdAt.slice(0, 16).replace('T', ' ')}`
+              `  ·  ${s.size} reports, ${s.fullyRead} fully read, ${s.curated} curated` +
+              `${(s.readers ?? []).length ? ` (${s.readers.map((r) => `${r.name} ${r.completed}/${s.size}`).join(', ')})` : ''}` +
+              `${s.sampling.strategy === 'disagreement' ? `  ·  disagreement: ${DISAGREEMENT_RULE_TEXT[(s.sampling.disagreementRule ?? 'presence') as DisagreementRule]}` : ''}` +
+              `  ·  created ${s.createdAt.slice(0, 16).replace('T', ' ')}`
           )
         )
       })
