@@ -27,25 +27,39 @@ let foregroundPrinters: Map<number, (job: JobSnapshot) => void> = new Map()
 
 /** Starts a job, prints its progress, cancels it on Ctrl-C, and returns its final snapshot (throws if it failed). */
 export async function runJobInForeground<P>(session: AppSession, kind: string, title: string, params: P): Promise<JobSnapshot> {
+  const job = session.ctx.jobs.start(kind, title, params)
+  const final = await followJob(session, job.id, title)
+  if (final.status === 'failed') throw new AppError('engine_failed', `${title} failed: ${final.error ?? 'unknown error'}`)
+  if (final.status === 'cancelled') throw new AppError('cancelled', `${title} was cancelled.`)
+  if (final.status !== 'completed') {
+    throw new AppError('internal', `${title} stopped (${final.status})${final.error ? `: ${final.error}` : ''}.`, `Resume it with "radlabel jobs resume ${final.id}".`)
+  }
+  return final
+}
+
+/** Prints a running job's progress on stderr (Ctrl-C cancels it) until it ends; returns its final snapshot. */
+export async function followJob(session: AppSession, jobId: number, title: string): Promise<JobSnapshot> {
   const { jobs } = session.ctx
-  const job = jobs.start(kind, title, params)
-  foregroundPrinters.set(job.id, progressPrinter(title))
+  const printer = progressPrinter(title)
+  let finalPrinted = false
+  const print = (job: JobSnapshot): void => {
+    if (finalPrinted) return
+    finalPrinted = job.status !== 'running' && job.status !== 'queued'
+    printer(job)
+  }
+  foregroundPrinters.set(jobId, print)
   const onSigint = (): void => {
     process.stderr.write('\nCancelling… (progress so far is kept; resume later)\n')
-    jobs.cancel(job.id)
+    jobs.cancel(jobId)
   }
   process.once('SIGINT', onSigint)
   try {
-    const final = await jobs.wait(job.id)
-    if (final.status === 'failed') throw new AppError('engine_failed', `${title} failed: ${final.error ?? 'unknown error'}`)
-    if (final.status === 'cancelled') throw new AppError('cancelled', `${title} was cancelled.`)
-    if (final.status !== 'completed') {
-      throw new AppError('internal', `${title} stopped (${final.status})${final.error ? `: ${final.error}` : ''}.`, `Resume it with "radlabel jobs resume ${final.id}".`)
-    }
+    const final = await jobs.wait(jobId)
+    if (!finalPrinted) print(final)
     return final
   } finally {
     process.off('SIGINT', onSigint)
-    foregroundPrinters.delete(job.id)
+    foregroundPrinters.delete(jobId)
   }
 }
 

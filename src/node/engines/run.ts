@@ -6,10 +6,11 @@ import { formatZodError } from '../../common/ipc/validation'
 import type { JobContext } from '../jobs/jobManager'
 import { yieldToEventLoop } from '../jobs/jobManager'
 import type { Db } from '../store/db'
+import type { Statement } from 'better-sqlite3'
 import { nowIso } from '../store/db'
 import { audit } from '../store/repos/audit'
 import { findLabelSet, getLabelSet } from '../store/repos/labelSets'
-import { createSource, uniqueSourceName, writeSourceLabels, type SourceLabel } from '../store/repos/sources'
+import { createSource, uniqueSourceName } from '../store/repos/sources'
 import { APP_VERSION } from '../version'
 import { RunMeter } from './meter'
 import { getEngine } from './registry'
@@ -187,7 +188,7 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
     .catch((err: unknown) => {
       const e = AppError.from(err)
       db.prepare(`UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE source_id = ?`).run(e.message, nowIso(), run.sourceId)
-      throw e
+      throw removeEmptyFailedRun(db, run.sourceId) ? new AppError(e.code, `${e.message} (nothing was labelled, so the empty run was removed; start it again when fixed)`, e.hint) : e
     })
   try {
     const provenance = { ...session.provenance, engine: engine.name, labelSet: { slug: stored.slug, version: stored.version }, config: run.config, radlabel: APP_VERSION }
@@ -258,24 +259,61 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
     `UPDATE runs SET status = ?, error = ?, reports_done = ?, reports_failed = ?, prompt_tokens = prompt_tokens + ?,
        completion_tokens = completion_tokens + ?, wall_ms = wall_ms + ?, finished_at = ? WHERE source_id = ?`
   ).run(status, error, p.done, p.failed, tokensIn, tokensOut, Date.now() - started, nowIso(), run.sourceId)
-  if (status === 'failed') throw new AppError('engine_failed', error ?? 'The run stopped before every report was labelled.')
+  if (status === 'failed') {
+    const message = error ?? 'The run stopped before every report was labelled.'
+    throw new AppError('engine_failed', removeEmptyFailedRun(db, run.sourceId) ? `${message} (nothing was labelled, so the empty run was removed)` : message)
+  }
   return getRun(db, run.sourceId)
+}
+
+/**
+ * A failed run that labelled nothing is no result: remove its source, so it shows in no source list and
+ * does not take the name of the next attempt (no "(2)" suffix). The job keeps the failure and its reason.
+ */
+function removeEmptyFailedRun(db: Db, sourceId: number): boolean {
+  const labelled = db.prepare(`SELECT 1 FROM run_reports WHERE source_id = ? AND status = 'done' LIMIT 1`).get(sourceId)
+  if (labelled) return false
+  db.prepare('DELETE FROM sources WHERE id = ?').run(sourceId)
+  return true
 }
 
 const stopStatus = (ctx: JobContext): 'paused' | 'cancelled' => (ctx.signal.reason === 'pause' ? 'paused' : 'cancelled')
 
+const LABEL_COLUMNS = '(source_id, report_id, label_id, state, evidence_json, rule)'
+const LABEL_UPSERT = `ON CONFLICT (source_id, report_id, label_id) DO UPDATE SET state = excluded.state,
+  evidence_json = excluded.evidence_json, rule = excluded.rule`
+
+/** Statements of commitResults, prepared once per database (preparing them per chunk and per report cost more than the writes). */
+const statementCache = new WeakMap<Db, ReturnType<typeof prepareStatements>>()
+function prepareStatements(db: Db) {
+  const labelRows = new Map<number, Statement>()
+  return {
+    markReport: db.prepare(
+      `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at, warning,
+         finish_reason, latency_ms, attempts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source_id, report_id) DO UPDATE SET status = excluded.status, error = excluded.error, warning = excluded.warning,
+         raw_output = excluded.raw_output, prompt_tokens = excluded.prompt_tokens,
+         completion_tokens = excluded.completion_tokens, finished_at = excluded.finished_at,
+         finish_reason = excluded.finish_reason, latency_ms = excluded.latency_ms, attempts = excluded.attempts`
+    ),
+    hasFindings: db.prepare('SELECT 1 FROM findings WHERE source_id = ? AND report_id = ? LIMIT 1').pluck(),
+    clearFindings: db.prepare('DELETE FROM findings WHERE source_id = ? AND report_id = ?'),
+    addFinding: db.prepare('INSERT INTO findings (source_id, report_id, phrase, label_id, evidence_json) VALUES (?, ?, ?, ?, ?)'),
+    /** One statement writes all labels of a report (one per label costs about twice as much). */
+    labels(count: number): Statement {
+      let st = labelRows.get(count)
+      if (!st) labelRows.set(count, (st = db.prepare(`INSERT INTO source_labels ${LABEL_COLUMNS} VALUES ${Array(count).fill('(?, ?, ?, ?, ?, ?)').join(', ')} ${LABEL_UPSERT}`)))
+      return st
+    }
+  }
+}
+
+/** Writes a chunk of engine results (labels, open findings, per-report status) in one transaction. */
 export function commitResults(db: Db, sourceId: number, results: EngineResult[], labelIds: Map<string, number>): void {
-  const markReport = db.prepare(
-    `INSERT INTO run_reports (source_id, report_id, status, error, raw_output, prompt_tokens, completion_tokens, finished_at, warning,
-       finish_reason, latency_ms, attempts)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (source_id, report_id) DO UPDATE SET status = excluded.status, error = excluded.error, warning = excluded.warning,
-       raw_output = excluded.raw_output, prompt_tokens = excluded.prompt_tokens,
-       completion_tokens = excluded.completion_tokens, finished_at = excluded.finished_at,
-       finish_reason = excluded.finish_reason, latency_ms = excluded.latency_ms, attempts = excluded.attempts`
-  )
-  const clearFindings = db.prepare('DELETE FROM findings WHERE source_id = ? AND report_id = ?')
-  const addFinding = db.prepare('INSERT INTO findings (source_id, report_id, phrase, label_id, evidence_json) VALUES (?, ?, ?, ?, ?)')
+  let st = statementCache.get(db)
+  if (!st) statementCache.set(db, (st = prepareStatements(db)))
+  const { markReport, hasFindings, clearFindings, addFinding } = st
   db.transaction(() => {
     const now = nowIso()
     for (const r of results) {
@@ -283,14 +321,22 @@ export function commitResults(db: Db, sourceId: number, results: EngineResult[],
         markReport.run(sourceId, r.reportId, 'failed', r.error, r.raw ?? null, null, null, now, null, ...metaArgs(r))
         continue
       }
-      const labels: SourceLabel[] = []
-      for (const d of r.decisions) {
-        const labelId = labelIds.get(d.label)
-        if (labelId === undefined) throw new AppError('engine_failed', `The engine answered with unknown label "${d.label}".`)
-        labels.push({ reportId: r.reportId, labelId, state: d.state, evidence: d.evidence, rule: d.rule })
+      if (r.decisions.length) {
+        const args: unknown[] = new Array(r.decisions.length * 6)
+        r.decisions.forEach((d, k) => {
+          const labelId = labelIds.get(d.label)
+          if (labelId === undefined) throw new AppError('engine_failed', `The engine answered with unknown label "${d.label}".`)
+          args[6 * k] = sourceId
+          args[6 * k + 1] = r.reportId
+          args[6 * k + 2] = labelId
+          args[6 * k + 3] = d.state
+          args[6 * k + 4] = d.evidence && d.evidence.length ? JSON.stringify(d.evidence) : null
+          args[6 * k + 5] = d.rule ?? null
+        })
+        st.labels(r.decisions.length).run(...args)
       }
-      writeSourceLabels(db, sourceId, labels)
-      clearFindings.run(sourceId, r.reportId)
+      // a report labelled again replaces its open findings (a lookup is cheaper than a delete that finds nothing)
+      if (hasFindings.get(sourceId, r.reportId)) clearFindings.run(sourceId, r.reportId)
       for (const f of r.findings ?? []) {
         addFinding.run(sourceId, r.reportId, f.phrase, f.label ? (labelIds.get(f.label) ?? null) : null, JSON.stringify(f.evidence))
       }

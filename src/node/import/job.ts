@@ -1,6 +1,7 @@
 // The import as a job: files in order, progress (records, bytes, ETA) and cancel through the JobManager.
 // Resuming the job (after cancel, pause or a crash) continues each file's batch from its checkpoint.
 import { resolve } from 'node:path'
+import { AppError } from '../../common/errors'
 import { formatBytes } from '../../common/format'
 import type { FileResult, ImportCounts } from '../../common/import/dto'
 import type { FieldMapping } from '../../common/import/mapping'
@@ -164,6 +165,15 @@ export async function runImportJob(params: ImportJobParams, ctx: JobContext): Pr
     revised: sum('revised'),
     refused: results.filter((r) => r.status === 'refused').length,
     files: results
+  }
+  if (!ctx.signal.aborted && results.length > 0 && out.refused === results.length) {
+    // Nothing could be read: a failed job with the reasons, not a "completed 0/0" that looks like a result.
+    const reasons = results.map((r) => r.error ?? `${r.path} was refused`)
+    throw new AppError(
+      'invalid_input',
+      `${results.length === 1 ? 'The file was' : `All ${results.length} files were`} refused, nothing was imported: ${reasons.join(' ')}`,
+      'Check the file format and the column mapping.'
+    )
   }
   ctx.report({
     done: out.records,

@@ -30,7 +30,7 @@ async function readMagic(path: string): Promise<{ magic: string; size: number }>
   try {
     info = await stat(path)
   } catch {
-    throw new AppError('not_found', `The model file ${path} does not exist.`, 'Check the path, or choose the file again.')
+    throw new AppError('not_found', `The model file ${path} does not exist.`, 'Check the path of the model file.')
   }
   if (!info.isFile()) throw new AppError('invalid_input', `${path} is not a file.`, 'Choose a .gguf model file.')
   const fh = await open(path, 'r')

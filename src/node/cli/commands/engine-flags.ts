@@ -2,6 +2,8 @@
 // engine's config under its setting name; the engine's own schema validates them when the run starts.
 import type { Command } from 'commander'
 import { Option } from 'commander'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { AppError } from '../../../common/errors'
 import { TEXT_SCOPES } from '../../../common/types'
 import type { Db } from '../../store/db'
@@ -128,6 +130,14 @@ export async function engineConfig(flags: EngineFlags, db: Db): Promise<Record<s
       // a model registered in the workspace may be named by id or name
       const id = findModelRow(db, config.model)
       if (id !== undefined) config.model = (await getModel(db, id)).path
+      else if (!existsSync(resolve(config.model))) {
+        // said here in the command line's words, before a run is created for it
+        throw new AppError(
+          'not_found',
+          `--model: there is no model file ${resolve(config.model)} and no registered model named "${config.model}".`,
+          'Give the path of a .gguf file, or the id or name of a model registered with "radlabel models add" (see "radlabel models list").'
+        )
+      }
     }
     if (typeof config.promptTemplate === 'string') config.template = getTemplate(db, config.promptTemplate)
   }

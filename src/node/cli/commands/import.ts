@@ -12,7 +12,7 @@ import type { SourceOptions } from '../../import/pipeline'
 import type { TextEncoding } from '../../import/types'
 import { printJson, printLines } from '../output'
 import { addColumnFlags, columnOverrides, type ColumnFlags } from './column-flags'
-import { callOrThrow, runJobInForeground, withSession } from '../session'
+import { callOrThrow, followJob, withSession } from '../session'
 
 interface ImportOpts extends ColumnFlags {
   db: string
@@ -139,7 +139,16 @@ export function registerImport(program: Command): void {
           autoResume: o.resume
         }
         const title = files.length === 1 ? `Import ${files[0]}` : `Import ${files.length} files`
-        const job = await runJobInForeground(session, IMPORT_JOB_KIND, title, params)
+        const started = session.ctx.jobs.start(IMPORT_JOB_KIND, title, params)
+        const job = await followJob(session, started.id, title)
+        if (job.status === 'cancelled') throw new AppError('cancelled', `${title} was cancelled; run the same import again to continue it.`)
+        if (job.status === 'failed') {
+          // every file refused (or the job failed): the job says so too (jobs list: failed, with the reason)
+          if (o.json) printJson({ added: 0, duplicates: 0, conflicts: 0, rejected: 0, records: 0, refused: files.length, jobId: job.id, error: job.error })
+          process.stderr.write(`radlabel: error: ${job.error ?? `${title} failed.`}\n`)
+          process.exitCode = 2
+          return
+        }
         const result = job.result as ImportJobResult
         if (o.savePreset) {
           const used = result.files.find((f) => f.batchId !== null)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { printJson, printLines } from '../output'
-import { withSession } from '../session'
+import { followJob, withSession } from '../session'
 
 export function registerJobs(program: Command): void {
   const jobs = program.command('jobs').description('List and resume long jobs (imports, detection runs).')
@@ -28,9 +28,10 @@ export function registerJobs(program: Command): void {
       await withSession(opts.db, async (session) => {
         const job = session.ctx.jobs.get(Number(id))
         session.ctx.jobs.resume(job.id)
-        const final = await session.ctx.jobs.wait(job.id)
+        const final = await followJob(session, job.id, `${job.kind} ${job.title}`)
         if (opts.json) printJson(final)
-        else printLines([`Job ${final.id} ${final.status}.`])
+        else if (final.status === 'failed') process.stderr.write(`radlabel: error: job ${final.id} (${final.title}) failed: ${final.error ?? 'no reason was recorded'}\n`)
+        else printLines([`Job ${final.id} ${final.status}: ${final.progress.done}${final.progress.total != null ? `/${final.progress.total}` : ''} ${final.progress.unit}.`])
         if (final.status !== 'completed') process.exitCode = 1
       })
     })
