@@ -35,6 +35,20 @@ module.exports = {
     ...foreignBinaries.map((name) => `!node_modules/@node-llama-cpp/${name}/**`)
   ],
   extraResources: [{ from: 'native/electron/better_sqlite3.node', to: 'native/better_sqlite3.node' }],
+  // Electron fuses, flipped in the packaged binary (@electron/fuses through electron-builder): the app
+  // cannot be turned into a plain Node runtime or a debugger target by whoever can set its environment
+  // or arguments, and runs only its own, integrity-checked app.asar. The LLM engine runs in a
+  // utilityProcess and imports in worker threads, so nothing needs ELECTRON_RUN_AS_NODE.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableCookieEncryption: true,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+    loadBrowserProcessSpecificV8Snapshot: false
+  },
   linux: { target: ['AppImage', 'deb'], category: 'Science', icon: 'resources/icon.png' },
   win: { target: ['nsis'] },
   mac: { target: ['dmg'], hardenedRuntime: true }

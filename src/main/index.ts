@@ -1,15 +1,21 @@
 // Electron main: windows, IPC registration, dialogs and menu. All the work is in src/node.
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell, utilityProcess } from 'electron'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../common/ipc/contract'
 import { utilityProcessSpawner } from '../node/engines/llm/client'
 import { setHostSpawner } from '../node/engines/llm/engine'
+import { AppError, formatError } from '../common/errors'
 import { createSession, type AppSession } from '../node/services/session'
+import { openWorkspace } from '../node/store/db'
 import { electronSqliteBinding } from './native'
+import { APP_ENTRY_URL } from '../common/security'
+import { bundleFiles, missingBundleFiles } from './bundle'
+import { registerAppScheme, serveRenderer } from './protocol'
 import { applySecurityPolicy, isAppUrl } from './security'
 
-const devServerUrl = process.env.ELECTRON_RENDERER_URL
+const devServerUrl = process.env.ELECTRON_RENDERER_URL || undefined
+const bundle = bundleFiles(import.meta.dirname)
 let mainWindow: BrowserWindow | null = null
 let appSession: AppSession | null = null
 
@@ -40,7 +46,7 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'RadLabel',
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      preload: bundle.preload,
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -49,8 +55,8 @@ function createWindow(): BrowserWindow {
     }
   })
   win.once('ready-to-show', () => win.show())
-  if (devServerUrl) void win.loadURL(devServerUrl)
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  // The renderer comes from app://radlabel/ (src/main/protocol.ts), never from file://.
+  void win.loadURL(devServerUrl ?? APP_ENTRY_URL)
   return win
 }
 
@@ -89,7 +95,14 @@ function buildMenu(): void {
 }
 
 async function start(): Promise<void> {
+  const missing = missingBundleFiles(bundle, devServerUrl)
+  if (missing.length > 0) {
+    dialog.showErrorBox('RadLabel cannot start', `This installation is incomplete; missing: ${missing.join(', ')}. Reinstall RadLabel.`)
+    app.exit(1)
+    return
+  }
   applySecurityPolicy(devServerUrl)
+  serveRenderer(dirname(bundle.renderer))
   let nativeBinding: string
   try {
     nativeBinding = electronSqliteBinding()
@@ -103,8 +116,12 @@ async function start(): Promise<void> {
   // llama.cpp runs in a utility process, so a native crash fails the job, not the app. Where utility
   // processes misbehave (electron#41513, Metal on some macOS versions) the engine's isolation setting
   // 'in-process' is the fallback.
-  setHostSpawner(utilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'llm-host.js')))
-  const dbPath = lastWorkspacePath()
+  setHostSpawner(utilityProcessSpawner(utilityProcess, bundle.llmHost))
+  const remembered = lastWorkspacePath()
+  const defaultPath = join(app.getPath('userData'), 'workspace.db')
+  // A remembered workspace that cannot be opened now (moved to read-only media, damaged, not a
+  // workspace) must not stop the app: say why and open the default one instead.
+  const dbPath = await openableWorkspace(remembered, defaultPath, nativeBinding)
   appSession = await createSession({
     dbPath,
     openOptions: { nativeBinding },
@@ -143,6 +160,25 @@ async function start(): Promise<void> {
   mainWindow = createWindow()
 }
 
+async function openableWorkspace(remembered: string, fallback: string, nativeBinding: string): Promise<string> {
+  if (remembered === fallback) return remembered
+  try {
+    openWorkspace(remembered, { nativeBinding }).close()
+    return remembered
+  } catch (err) {
+    await dialog.showMessageBox({
+      type: 'warning',
+      title: 'RadLabel',
+      message: `The last workspace could not be opened, so the default workspace is opened instead.`,
+      detail: formatError(AppError.from(err))
+    })
+    return fallback
+  }
+}
+
+// Before the app is ready: app:// must be registered as a privileged scheme.
+registerAppScheme()
+
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
@@ -151,10 +187,11 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow?.isMinimized()) mainWindow.restore()
     mainWindow?.focus()
   })
-  app.whenReady().then(start, (err: unknown) => {
-    dialog.showErrorBox('RadLabel cannot start', String(err))
+  const failed = (err: unknown): void => {
+    dialog.showErrorBox('RadLabel cannot start', formatError(AppError.from(err)))
     app.exit(1)
-  })
+  }
+  app.whenReady().then(start).catch(failed)
   app.on('window-all-closed', () => app.quit())
   let closing = false
   app.on('before-quit', (event) => {

@@ -19,3 +19,12 @@ contextBridge.exposeInMainWorld('radlabel', {
     return webUtils.getPathForFile(file)
   }
 })
+
+// A file dropped anywhere the page does not handle it must not navigate the window to it (the window
+// would show that file; the main process refuses such navigation too). The Import page handles its
+// own drops; everywhere else, dragover and drop do nothing.
+// (The preload is typed without the DOM library: the one DOM call it makes is typed here.)
+const page = globalThis as unknown as { addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void }
+for (const type of ['dragover', 'drop']) {
+  page.addEventListener(type, (event) => event.preventDefault())
+}

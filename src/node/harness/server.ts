@@ -1,13 +1,14 @@
 // Serves the built renderer and the real handler table over loopback HTTP, so the UI can be driven
 // in a plain browser (Chromium in tests, `npm run harness` by hand) without the Electron binary.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { EventName, Events } from '../../common/ipc/contract'
 import { CONTENT_SECURITY_POLICY } from '../../common/security'
 import type { PlatformHooks } from '../services/context'
+import { resolveStaticFile } from '../security/static-files'
 import { createSession, type AppSession } from '../services/session'
 
 export interface HarnessOptions {
@@ -29,15 +30,6 @@ export interface Harness {
   close(): Promise<void>
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2'
-}
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024
 export const HARNESS_TOKEN_HEADER = 'x-radlabel-token'
@@ -147,29 +139,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname)
-    } catch {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed escape in the request path')
-      return
-    }
-    if (decoded.includes('\0')) {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('NUL in the request path')
-      return
-    }
-    const rel = normalize(decoded).replace(/^[/\\]+/, '')
-    const file = join(rendererDir, rel)
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+    const found = resolveStaticFile(rendererDir, pathname)
+    if (found.status !== 200) {
+      res.writeHead(found.status, { 'content-type': 'text/plain' }).end(found.reason)
       return
     }
     res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-type': found.contentType,
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff'
     })
-    createReadStream(file).pipe(res)
+    createReadStream(found.file).pipe(res)
   }
 
   await new Promise<void>((resolveListen, reject) => {
