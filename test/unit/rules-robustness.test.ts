@@ -53,6 +53,8 @@ describe('kind 1: one negation covers a coordinated list of any length, up to a 
       { Atelectasis: '0', Fracture: '1' }
     ],
     ['No pneumothorax, the heart is enlarged.', { Pneumothorax: '0', Cardiomegaly: '1' }],
+    ['No pneumothorax and the heart is enlarged.', { Pneumothorax: '0', Cardiomegaly: '1' }],
+    ['No pleural effusion and pneumothorax is seen.', { 'Pleural Effusion': '0', Pneumothorax: '0' }],
     ['No pneumothorax. Cardiomegaly: yes.', { Pneumothorax: '0', Cardiomegaly: '1', 'No Finding': '0' }]
   ])('%s', (text, want) => check(text, want))
 })
@@ -86,7 +88,10 @@ describe('kind 3: field-style label: value answers', () => {
     ['Pneumothorax: no, effusion: no, cardiomegaly: yes.', { Pneumothorax: '0', 'Pleural Effusion': '0', Cardiomegaly: '1' }],
     ['Consolidation: absent; pneumothorax: nil.', { Consolidation: '0', Pneumothorax: '0' }],
     ['Pneumonia: possible.', { Pneumonia: '-1' }],
-    ['Atelectasis: likely.', { Atelectasis: '-1' }]
+    ['Atelectasis: likely.', { Atelectasis: '-1' }],
+    ['Pneumonia: excluded. Chest tube: removed.', { Pneumonia: '0', 'Support Devices': '0' }],
+    ['Pneumothorax negative. Effusion positive.', { Pneumothorax: '0', 'Pleural Effusion': '1' }],
+    ['Cardiomegaly: no change.', { Cardiomegaly: '1' }]
   ])('%s', (text, want) => check(text, want))
 })
 
@@ -117,6 +122,10 @@ describe('other kinds users report', () => {
     ['No focal consolidation or effusion is identified on either side.', { Consolidation: '0', 'Pleural Effusion': '0' }],
     ['Early pneumonia cannot be excluded.', { Pneumonia: '-1' }],
     ['Small effusion not excluded.', { 'Pleural Effusion': '-1' }],
+    ["Can't exclude early pneumonia.", { Pneumonia: '-1' }],
+    ['Unable to exclude a small pneumothorax.', { Pneumothorax: '-1' }],
+    ['Left basilar atelectasis is not unlikely.', { Atelectasis: '-1' }],
+    ["A small effusion can't be ruled out.", { 'Pleural Effusion': '-1' }],
     ['Endotracheal tube has been removed.', { 'Support Devices': '0' }],
     ['Chest tube removed.', { 'Support Devices': '0' }],
     ['IMPRESSION: Normal chest.', { 'No Finding': '1' }],

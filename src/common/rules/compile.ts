@@ -5,6 +5,7 @@ import type { LexiconTerm } from '../lexicon/types'
 import { normaliseLabelName } from '../labelsets/names'
 import type { LabelSetDefinition, SiteContextRule } from '../types'
 import {
+  CLAUSE_SEPARATORS,
   CLAUSE_VERB_PASSIVES,
   CLAUSE_VERBS,
   DEFAULT_CONTEXT_RULES,
@@ -63,6 +64,8 @@ export interface CompiledLabelSet {
   anatomyTrie: TrieNode
   /** Coordinated-list and clause vocabulary (see context-rules.ts) as WordFlag bits per token. */
   wordFlags: Map<string, number>
+  /** CLAUSE_SEPARATORS (a short list: compared directly, faster than a map look-up per token). */
+  clauseSeparators: string[]
   maxListItem: number
   /** How many of `rules` came from the label set's own site rules (they are last). */
   siteRules: number
@@ -73,7 +76,8 @@ export const enum WordFlag {
   ListSeparator = 1,
   ClauseVerb = 2,
   Passive = 4,
-  FieldSeparator = 8
+  FieldSeparator = 8,
+  ClauseSeparator = 16
 }
 
 function wordFlags(): Map<string, number> {
@@ -85,6 +89,7 @@ function wordFlags(): Map<string, number> {
   add(CLAUSE_VERBS, WordFlag.ClauseVerb)
   add(CLAUSE_VERB_PASSIVES, WordFlag.Passive)
   add(FIELD_SEPARATORS, WordFlag.FieldSeparator)
+  add(CLAUSE_SEPARATORS, WordFlag.ClauseSeparator)
   return flags
 }
 
@@ -147,6 +152,7 @@ export function compileLabelSet(set: LabelSetDefinition, options: CompileOptions
     findingTrie: newTrieNode(),
     anatomyTrie: newTrieNode(),
     wordFlags: wordFlags(),
+    clauseSeparators: [...CLAUSE_SEPARATORS],
     maxListItem: MAX_LIST_ITEM,
     siteRules: set.contextRules?.length ?? 0
   }

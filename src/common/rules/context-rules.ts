@@ -118,6 +118,7 @@ const NEGATION_BACKWARD = rules('negation', 'backward', 6, 'neg.post', [
   'unlikely',
   'none',
   'no longer visible',
+  'negative',
   'no longer visualised',
   'no longer demonstrated',
   'no longer appreciated',
@@ -153,7 +154,8 @@ const FIELD_ANSWERS = [
     3,
     'neg.field',
     [':', '-'].flatMap((sep) =>
-      ['no', 'none', 'negative', 'absent', 'nil', 'not seen', 'not present', 'not identified', 'not detected', 'no evidence', 'not applicable']
+      ['no', 'none', 'negative', 'absent', 'nil', 'not seen', 'not present', 'not identified', 'not detected', 'no evidence', 'not applicable',
+        'excluded', 'ruled out', 'resolved', 'removed', 'not visualized', 'not appreciated', 'normal']
         .map((v) => `${sep} ${v}`)
     )
   ),
@@ -277,6 +279,14 @@ const UNCERTAINTY_FORWARD = [
       'assess for',
       'not well seen',
       'not well visualized',
+      'can t exclude',
+      'can t rule out',
+      'unable to exclude',
+      'unable to rule out',
+      'not able to exclude',
+      'cannot entirely exclude',
+      'cannot completely exclude',
+      'not unlikely',
       'query',
       'queried',
       '?'
@@ -308,6 +318,10 @@ const UNCERTAINTY_BACKWARD = [
     [
       'cannot be excluded',
       'can not be excluded',
+      'can t be excluded',
+      'can t be ruled out',
+      'could not be excluded',
+      'not unlikely',
       'cannot be ruled out',
       'can not be ruled out',
       'not excluded',
@@ -515,6 +529,8 @@ export const DEFAULT_CONTEXT_RULES: readonly ContextRule[] = [
  * is longer than MAX_LIST_ITEM tokens and no clause boundary intervenes.
  */
 export const LIST_SEPARATORS: readonly string[] = [',', 'or', 'and', 'nor', '/', '-']
+/** Separators after which an item with a verb of its own starts a new clause (see CLAUSE_VERBS). */
+export const CLAUSE_SEPARATORS: readonly string[] = [',', 'and']
 export const MAX_LIST_ITEM = 6
 
 /**

@@ -309,37 +309,35 @@ function decide(c: CompiledLabelSet, sc: Scratch, triggers: Trigger[], sa: Scope
       break
     }
   }
-  const none = -1
-  if (best < 0) return { outcome: Outcome.Positive, trigger: -1, rule: -1, dist: 0, reach: Reach.Window, governedHedge: none, strongerHedge: none }
+  const out = sc.decision
+  out.governedHedge = -1
+  out.strongerHedge = -1
+  if (best < 0) return setDecision(out, Outcome.Positive, -1, -1, 0, Reach.Window)
   const cat = rules[bestRule].category
   if (cat === 'uncertainty' && negFwd >= 0 && negFwd !== best) {
     const neg = triggers[negFwd]
     const unc = triggers[best]
     if (neg.end <= unc.start && comma[unc.start] - comma[neg.end] === 0) {
-      return { outcome: Outcome.Negative, trigger: negFwd, rule: negFwdRule, dist: negFwdDist, reach: negFwdReach, governedHedge: best, strongerHedge: none }
+      out.governedHedge = best
+      return setDecision(out, Outcome.Negative, negFwd, negFwdRule, negFwdDist, negFwdReach)
     }
   }
   // stacked hedges take the weakest: "could be effusion versus scarring" is only possible
   if (cat === 'uncertainty' && possible >= 0) {
-    return {
-      outcome: Outcome.Uncertain,
-      trigger: possible,
-      rule: possibleRule,
-      dist: possibleDist,
-      reach: Reach.Window,
-      governedHedge: none,
-      strongerHedge: possible !== best ? best : none
-    }
+    if (possible !== best) out.strongerHedge = best
+    return setDecision(out, Outcome.Uncertain, possible, possibleRule, possibleDist, Reach.Window)
   }
-  return {
-    outcome: cat === 'negation' ? Outcome.Negative : cat === 'uncertainty' ? Outcome.Uncertain : Outcome.Unasserted,
-    trigger: best,
-    rule: bestRule,
-    dist: bestDist,
-    reach: bestReach,
-    governedHedge: none,
-    strongerHedge: none
-  }
+  const outcome = cat === 'negation' ? Outcome.Negative : cat === 'uncertainty' ? Outcome.Uncertain : Outcome.Unasserted
+  return setDecision(out, outcome, best, bestRule, bestDist, bestReach)
+}
+
+function setDecision(d: Decision, outcome: Outcome, trigger: number, rule: number, dist: number, reach: Reach): Decision {
+  d.outcome = outcome
+  d.trigger = trigger
+  d.rule = rule
+  d.dist = dist
+  d.reach = reach
+  return d
 }
 
 /** Reusable scratch buffers (labelReport is called millions of times; avoid per-call allocation). */
@@ -357,6 +355,8 @@ class Scratch {
   resetAt = new Int32Array(256)
   stamp = 0
   listReady = false
+  /** decide()'s answer, reused (read before the next call). */
+  decision: Decision = { outcome: 0, trigger: -1, rule: -1, dist: 0, reach: 0, governedHedge: -1, strongerHedge: -1 }
   constructor(concepts: number) {
     this.coveredUntil = new Int32Array(Math.max(1, concepts))
   }
@@ -390,25 +390,29 @@ function fillBlockPrefix(rules: ContextRule[], triggers: Trigger[], n: number, o
 }
 
 /**
- * Commas and clause-starting commas as prefix counts (see ScopeArrays). A comma starts a clause when the
- * item after it holds a field separator or a verb of its own that is not followed by a passive
- * ("..., the heart is enlarged" starts a clause; "..., or effusion is seen" does not).
+ * Commas and clause-starting separators as prefix counts (see ScopeArrays). A comma (or "and") starts a
+ * clause when the item after it holds a field separator or a verb of its own that is not followed by a
+ * passive ("..., the heart is enlarged" starts a clause; "..., or effusion is seen" does not).
  */
 function fillClausePrefixes(c: CompiledLabelSet, sc: Scratch, n: number): void {
   const norm = sc.tok.norm
   const flags = c.wordFlags
+  const seps = c.clauseSeparators
   let commas = 0
   let clauses = 0
   for (let k = 0; k <= n; k++) {
     sc.comma[k] = commas
     sc.clause[k] = clauses
-    if (k < n && norm[k] === ',') {
-      commas++
+    if (k === n) break
+    const tok = norm[k]
+    if (tok === ',') commas++
+    if (tok === ',' || seps.includes(tok)) {
       for (let j = k + 1; j < n; j++) {
         const w = norm[j]
-        if (w === ',' || w === ';' || w === '.') break
+        if (w === ';' || w === '.') break
         const f = flags.get(w)
         if (f === undefined) continue
+        if (f & WordFlag.ClauseSeparator) break
         if (f & WordFlag.FieldSeparator || (f & WordFlag.ClauseVerb && !((flags.get(norm[j + 1]) ?? 0) & WordFlag.Passive))) {
           clauses++
           break
