@@ -40,10 +40,10 @@ async function interruptedRunJob(name: string, engine: string, config: Record<st
 }
 
 describe('failed attempts', () => {
-  it('a run that fails before labelling anything leaves no source, and its name is free for the next attempt', () => {
+  it('a run whose engine cannot start leaves no source, and its name is free for the next attempt', () => {
     const failed = runCli(['detect', '--db', ws.path, '--label-set', 'chexpert14', '--engine', 'llm', '--model', notAModel, '--run-name', 'first try'])
     expect(failed.code).toBe(1)
-    expect(failed.stderr).toMatch(/nothing was labelled, so the empty run was removed/)
+    expect(failed.stderr).toMatch(/no report was labelled, so the empty run was removed/)
     expect(sourceNames()).not.toContain('first try')
     const jobs = runCli(['jobs', 'list', '--db', ws.path])
     expect(jobs.stdout).toMatch(/failed .*first try .*\(.+\)/) // the job keeps the failure and its reason

@@ -188,7 +188,7 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
     .catch((err: unknown) => {
       const e = AppError.from(err)
       db.prepare(`UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE source_id = ?`).run(e.message, nowIso(), run.sourceId)
-      throw removeEmptyFailedRun(db, run.sourceId) ? new AppError(e.code, `${e.message} (nothing was labelled, so the empty run was removed; start it again when fixed)`, e.hint) : e
+      throw removeEmptyFailedRun(db, run.sourceId) ? new AppError(e.code, `${e.message} (no report was labelled, so the empty run was removed; start it again when fixed)`, e.hint) : e
     })
   try {
     const provenance = { ...session.provenance, engine: engine.name, labelSet: { slug: stored.slug, version: stored.version }, config: run.config, radlabel: APP_VERSION }
@@ -259,20 +259,19 @@ export async function executeRun(params: RunJobParams, ctx: JobContext): Promise
     `UPDATE runs SET status = ?, error = ?, reports_done = ?, reports_failed = ?, prompt_tokens = prompt_tokens + ?,
        completion_tokens = completion_tokens + ?, wall_ms = wall_ms + ?, finished_at = ? WHERE source_id = ?`
   ).run(status, error, p.done, p.failed, tokensIn, tokensOut, Date.now() - started, nowIso(), run.sourceId)
-  if (status === 'failed') {
-    const message = error ?? 'The run stopped before every report was labelled.'
-    throw new AppError('engine_failed', removeEmptyFailedRun(db, run.sourceId) ? `${message} (nothing was labelled, so the empty run was removed)` : message)
-  }
+  if (status === 'failed') throw new AppError('engine_failed', error ?? 'The run stopped before every report was labelled.')
   return getRun(db, run.sourceId)
 }
 
 /**
- * A failed run that labelled nothing is no result: remove its source, so it shows in no source list and
- * does not take the name of the next attempt (no "(2)" suffix). The job keeps the failure and its reason.
+ * A run whose engine could not start (no model, no server) and that holds no result from an earlier
+ * attempt is no result: remove its source, so it shows in no source list and does not take the name of the
+ * next attempt (no "(2)" suffix). The job keeps the failure and its reason. Runs that failed while
+ * labelling are kept with their error (and their per-report results, to resume or re-run).
  */
 function removeEmptyFailedRun(db: Db, sourceId: number): boolean {
-  const labelled = db.prepare(`SELECT 1 FROM run_reports WHERE source_id = ? AND status = 'done' LIMIT 1`).get(sourceId)
-  if (labelled) return false
+  const tried = db.prepare('SELECT 1 FROM run_reports WHERE source_id = ? LIMIT 1').get(sourceId)
+  if (tried) return false
   db.prepare('DELETE FROM sources WHERE id = ?').run(sourceId)
   return true
 }
