@@ -98,6 +98,8 @@ export interface BatchInfo {
   duplicates: number
   conflicts: number
   rejected: number
+  /** New versions of stored reports (addenda, corrections) this batch added. */
+  revised?: number
   /** Reports of this batch still in the workspace. */
   reportCount: number
   error: string | null

@@ -80,6 +80,7 @@ interface BatchRow {
   duplicates: number
   conflicts: number
   rejected: number
+  revised?: number
 }
 
 /** What is stored in import_batches.mapping_json: the mapping and the reader options, for resume. */
@@ -228,7 +229,8 @@ export async function importFile(
         duplicates: resumeRow.duplicates,
         conflicts: resumeRow.conflicts,
         rejected: resumeRow.rejected,
-        records: resumeRow.records_done
+        records: resumeRow.records_done,
+        revised: resumeRow.revised ?? 0
       }
     : { ...zero }
   const now = nowIso()
@@ -385,7 +387,8 @@ function sumCounts(a: ImportCounts, b: ImportCounts): ImportCounts {
     duplicates: a.duplicates + b.duplicates,
     conflicts: a.conflicts + b.conflicts,
     rejected: a.rejected + b.rejected,
-    records: a.records + b.records
+    records: a.records + b.records,
+    revised: (a.revised ?? 0) + (b.revised ?? 0)
   }
 }
 

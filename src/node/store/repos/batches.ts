@@ -8,7 +8,7 @@ import { nowIso } from '../db'
 
 const BATCH_SELECT = `
   SELECT b.id, b.name, b.source_path AS sourcePath, b.format, b.encoding, b.status, b.job_id AS jobId,
-         b.records_done AS recordsDone, b.bytes_done AS bytesDone, b.bytes_total AS bytesTotal, b.added,
+         b.records_done AS recordsDone, b.bytes_done AS bytesDone, b.bytes_total AS bytesTotal, b.added, b.revised,
          b.duplicates, b.conflicts, b.rejected, b.error, b.created_at AS createdAt, b.finished_at AS finishedAt,
          b.mapping_json AS mappingJson,
          (SELECT count(*) FROM reports r WHERE r.batch_id = b.id) AS reportCount
