@@ -5,7 +5,7 @@ import { extname } from 'node:path'
 import type { ImportFormat } from '../../common/import/mapping'
 import { sniffDelimiter } from './csv-parser'
 import { createDecoder, readHead, sniffEncoding } from './decode'
-import { isNdjson } from './fhir'
+import { isNdjson } from './ndjson'
 import { ImportFileError } from './types'
 
 export interface Detection {

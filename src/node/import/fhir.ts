@@ -6,6 +6,7 @@ import { convert as convertHtml } from 'html-to-text'
 import { z } from 'zod'
 import { formatZodError } from '../../common/ipc/validation'
 import { binaryReason, decodeWindows1252 } from './decode'
+import { isNdjson } from './ndjson'
 import { openTextFile } from './text-file'
 import { MAX_RECORD_DEPTH, nestedDeeperThan, openJsonLike, tooDeep, type ValueConverter } from './json'
 import { clipRaw, type ReadOptions, type RecordSource } from './types'
@@ -221,16 +222,7 @@ function fhirConverter(counters: { skipped: number }): ValueConverter {
   }
 }
 
-/** NDJSON when the first line is a complete resource that is not a Bundle (a one-line Bundle is JSON). */
-export function isNdjson(head: string): boolean {
-  const first = head.trimStart().split('\n', 1)[0].trim()
-  try {
-    const v = JSON.parse(first) as { resourceType?: string }
-    return typeof v === 'object' && v !== null && v.resourceType !== 'Bundle'
-  } catch {
-    return false
-  }
-}
+export { isNdjson }
 
 export async function openFhir(path: string, opts: ReadOptions = {}, lines?: boolean): Promise<RecordSource> {
   const counters = { skipped: 0 }

@@ -11,13 +11,11 @@ import {
 } from '../../common/import/mapping'
 import { openCsv } from './csv'
 import { detectFormat } from './detect'
-import { openFhir } from './fhir'
 import { openHl7 } from './hl7'
 import { openJson, openJsonl } from './json'
 import { openTxtDir } from './txt-dir'
 import type { Preview } from '../../common/import/dto'
 import { ImportFileError, type ReaderItem, type ReadOptions, type RecordSource } from './types'
-import { openXlsx } from './xlsx'
 
 /** Mapping that fits the fixed fields of HL7, FHIR and text-file records. */
 export function defaultMappingFor(format: ImportFormat): FieldMapping | undefined {
@@ -70,7 +68,8 @@ export async function openSource(path: string, opts: ReadOptions = {}): Promise<
       source = await openCsv(path, opts, format)
       break
     case 'xlsx':
-      source = await openXlsx(path, opts)
+      // Loaded on demand: its zip and XML libraries cost start-up time and memory to every other import.
+      source = await (await import('./xlsx')).openXlsx(path, opts)
       break
     case 'json':
       source = await openJson(path, opts)
@@ -82,7 +81,8 @@ export async function openSource(path: string, opts: ReadOptions = {}): Promise<
       source = await openHl7(path, opts)
       break
     case 'fhir':
-      source = await openFhir(path, opts)
+      // Loaded on demand (html-to-text, zod schemas), like the Excel reader.
+      source = await (await import('./fhir')).openFhir(path, opts)
       break
     case 'txt-dir':
       // Detected: the MIMIC layout is recognised inside; chosen explicitly: plain files, ids from paths.
