@@ -31,7 +31,9 @@ export function progressPrinter(label: string): (job: JobSnapshot) => void {
     const pct = p.total ? ` ${((100 * p.done) / p.total).toFixed(1)}%` : ''
     const rate = p.rate ? ` ${p.rate.toFixed(p.rate < 10 ? 1 : 0)} ${p.unit}/s` : ''
     const eta = p.etaSeconds != null && !final ? ` ETA ${formatSeconds(p.etaSeconds)}` : ''
-    const line = `${label}: ${p.done}${total} ${p.unit}${pct}${rate}${eta}${p.message ? ` · ${p.message}` : ''}`
+    const tps = p.counters?.tokensPerSecond ? ` ${Math.round(p.counters.tokensPerSecond)} tokens/s` : ''
+    const failed = p.counters?.failed ? ` · ${p.counters.failed} failed` : ''
+    const line = `${label}: ${p.done}${total} ${p.unit}${pct}${rate}${tps}${eta}${failed}${p.message ? ` · ${p.message}` : ''}`
     process.stderr.write(tty ? `\r\x1b[2K${line}${final ? '\n' : ''}` : `${line}\n`)
   }
 }

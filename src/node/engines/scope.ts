@@ -4,6 +4,7 @@
 // when the workspace changes meanwhile (a sample stays a sample; "not labelled by X" does not drift).
 import { AppError } from '../../common/errors'
 import { runScopeSchema, type RunScope, type StoredRunScope } from '../../common/ipc/calls/detect'
+export { describeScope } from '../../common/run-scope'
 import { formatZodError } from '../../common/ipc/validation'
 import { sampleRandom } from '../review/sampling'
 import { getSetRow } from '../review/sets'
@@ -133,17 +134,4 @@ export function scopeClause(scope: StoredRunScope, sourceId: number): { sql: str
     args.push(...scope.reportIds)
   }
   return { sql: parts.length ? parts.join(' AND ') : '1', args }
-}
-
-/** One line saying what a scope holds, for summaries and the UI. */
-export function describeScope(scope: StoredRunScope, total: number): string {
-  const parts: string[] = []
-  if (scope.batchIds?.length) parts.push(`import batch${scope.batchIds.length > 1 ? 'es' : ''} ${scope.batchIds.join(', ')}`)
-  if (scope.reviewSet !== undefined) parts.push(`review set "${scope.reviewSetName ?? scope.reviewSet}"`)
-  if (scope.unlabelledBy !== undefined) parts.push(`not labelled by "${scope.unlabelledByName ?? scope.unlabelledBy}"`)
-  if (scope.reportKeysGiven || scope.reportIdsGiven) parts.push(`${(scope.reportKeysGiven ?? 0) + (scope.reportIdsGiven ?? 0)} listed report ids`)
-  const filter = parts.length ? parts.join(', ') : 'all reports'
-  if (scope.limit) return `first ${total} of ${filter}`
-  if (scope.sample) return `random sample of ${total} (seed ${scope.sample.seed}) of ${filter}`
-  return `${filter} (${total})`
 }

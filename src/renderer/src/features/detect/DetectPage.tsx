@@ -1,6 +1,7 @@
 // Detect: label the workspace's reports with an engine, follow the run, browse results per report and
 // see why each label got its state. Label sets are managed on the second tab.
 import { useState } from 'react'
+import { describeScope } from '../../../../common/run-scope'
 import { useCall, useOnJobChange } from '../../app/hooks'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
 import { hedgingNote } from '../explain/ExplainPanel'
@@ -91,7 +92,8 @@ function RunsTab(): React.JSX.Element {
         <section className="stack" aria-label={`Results of ${run.name}`}>
           <h2>Results: {run.name}</h2>
           <p className="small muted">
-            {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · settings {JSON.stringify(run.config)}
+            {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · reports: {describeScope(run.scope, run.reportsTotal)} · settings{' '}
+            {JSON.stringify(run.config)}
             {typeof run.provenance.hedging === 'string' ? (
               <span title={hedgingNote(run.provenance.hedging as 'all' | 'probable')}>
                 {' · '}hedging {run.provenance.hedging} ({run.provenance.hedging === 'all' ? 'every hedge is uncertain' : 'possible hedges are not mentioned'})
