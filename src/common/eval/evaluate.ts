@@ -277,9 +277,13 @@ export function evaluationWarnings(c: ComparisonResult, resamples: number): stri
   const out: string[] = []
   if (c.nReports === 0) return ['No report is labelled by the reference and every prediction source: there is nothing to measure.']
   if (c.nReports < SMALL_SAMPLE_REPORTS) {
+    // without resamples there are no intervals to call unreliable: the figures themselves are
     out.push(
-      `Only ${c.nReports} reports are covered by every source: intervals and differences are unreliable at this size ` +
-        '(a bootstrap of few reports understates the uncertainty). Review more reports before drawing conclusions.'
+      resamples > 0
+        ? `Only ${c.nReports} reports are covered by every source: intervals and differences are unreliable at this size ` +
+            '(a bootstrap of few reports understates the uncertainty). Review more reports before drawing conclusions.'
+        : `Only ${c.nReports} reports are covered by every source: the figures and differences are unreliable at this size. ` +
+            'Review more reports before drawing conclusions.'
     )
   }
   const first = c.results[0]

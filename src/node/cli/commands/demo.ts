@@ -30,7 +30,7 @@ interface DemoSummary {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Create a workspace from the built-in synthetic demo reports, run every available engine and print a summary.')
+    .description('Create a workspace from the built-in synthetic demo reports, run the rules engine on them and print a summary (the LLM engine is skipped: it needs a model file; so is any engine that needs settings, e.g. a server address).')
     .option('--db <path>', 'workspace database file (default: a new temporary folder)')
     .option('--json', 'print one JSON object')
     .action(async (opts: { db?: string; json?: boolean }) => {
@@ -45,6 +45,11 @@ export function registerDemo(program: Command): void {
         for (const engine of Object.values(engines)) {
           if (engine.name === 'llm') {
             summary.skippedEngines.push({ engine: 'llm', reason: 'needs a GGUF model: radlabel detect --engine llm --model FILE.gguf' })
+            continue
+          }
+          if (!engine.configSchema.safeParse({}).success) {
+            // engines that cannot run without settings (a server's address, a model) are skipped, saying so
+            summary.skippedEngines.push({ engine: engine.name, reason: `needs settings: see radlabel detect --help (--engine ${engine.name})` })
             continue
           }
           const run = createRun(db, { engine: engine.name, labelSet: 'chexpert14', config: {}, actor: 'demo' })
@@ -73,6 +78,7 @@ export function registerDemo(program: Command): void {
         }
         if (opts.json) return printJson(summary)
         const lines = [`Demo workspace: ${summary.workspace}`, `Imported ${summary.reports} synthetic reports with reference labels ("demo gold").`]
+        if (summary.skippedEngines.length) lines.push(`Engines run: ${summary.runs.map((r) => r.engine).join(', ') || 'none'}; skipped: ${summary.skippedEngines.map((s) => s.engine).join(', ')} (see below).`)
         if (!summary.runs.length) lines.push('No engine is available yet.')
         for (const r of summary.runs) {
           lines.push(`Engine ${r.engine}: ${r.status}, ${r.reportsDone} reports labelled (source "${r.source}").`)

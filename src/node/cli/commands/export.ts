@@ -65,9 +65,11 @@ export function registerExport(program: Command): void {
           path: opts.out,
           overwrite: opts.force ?? false
         }))!
-        process.stderr.write(`${r.warning}\n`)
-        if (opts.json) printJson(r)
-        else
+        // the patient-data warning once: on stderr (stdout is JSON) with --json, else with the summary
+        if (opts.json) {
+          process.stderr.write(`${r.warning}\n`)
+          printJson(r)
+        } else
           printLines([
             r.warning,
             `Train: ${r.reports.train} reports, ${r.examples.train} examples -> ${r.files.train}`,

@@ -35,12 +35,13 @@ export function registerLabelsets(program: Command): void {
     })
   cmd
     .command('show <ref>')
-    .description('Show one label set: slug, slug@version or id.')
-    .requiredOption('--db <path>', 'workspace database file')
+    .description('Show one label set: slug, slug@version or id (the built-ins without --db, like list).')
+    .option('--db <path>', 'workspace database file (for its custom label sets)')
     .option('--json', 'print one JSON object')
-    .action(async (ref: string, opts: { db: string; json?: boolean }) => {
-      requireWorkspace(opts.db)
-      await withSession(opts.db, async (session) => {
+    .action(async (ref: string, opts: { db?: string; json?: boolean }) => {
+      if (opts.db) requireWorkspace(opts.db)
+      // without --db an in-memory workspace holds exactly the built-in sets
+      await withSession(opts.db ?? ':memory:', async (session) => {
         const d = labelSetDetail(session.ctx.workspace.db, ref)
         if (opts.json) return printJson(d)
         printLines([
