@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { scopeWarning } from '../../src/common/text/scope-check'
+import { selectScope } from '../../src/common/rules/label-report'
 import { splitSections } from '../../src/common/text/sections'
 import { createRun, getRun, RUN_JOB_KIND } from '../../src/node/engines/run'
 import '../../src/node/engines/rules'
@@ -75,5 +76,15 @@ describe('reports whose body has no heading', () => {
     expect(scopeWarning(f, splitSections(f), 'impression')).toMatch(/^no impression text/)
     expect(scopeWarning(f, splitSections(f), 'findings_impression')).toBeUndefined()
     expect(scopeWarning(MIMIC, splitSections(MIMIC), 'impression')).toBeUndefined()
+  })
+
+  it('an ADDENDUM is read by the findings/impression and impression scopes', () => {
+    const t = 'FINDINGS: Small nodule.\nIMPRESSION: Nodule.\n\nADDENDUM: Right pleural effusion noted on review.\n\nSIGNED BY: Dr X'
+    const s = splitSections(t)
+    for (const scope of ['findings_impression', 'impression'] as const) {
+      const read = selectScope(t, s, scope).map((x) => t.slice(x.start, x.end))
+      expect(read, scope).toContain('Right pleural effusion noted on review.')
+      expect(read.join(' '), scope).not.toContain('Dr X')
+    }
   })
 })

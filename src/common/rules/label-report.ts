@@ -38,12 +38,18 @@ interface LabelAcc {
 
 const MAX_EVIDENCE = 6
 
+const ADDENDUM_HEADER = /^\s*(\d{1,2}[.)]\s*)?addend(um|a)\b/i
+
 /** The parts of the text a scope selects (see TextScope); no sections = the whole text. */
 export function selectScope(text: string, sections: readonly Section[], scope: TextScope): Span[] {
   if (scope === 'whole' || sections.length === 0) return [{ start: 0, end: text.length }]
   const pick = (names: string[]): Span[] =>
     sections.filter((s) => names.includes(s.name)).map((s) => ({ start: s.start, end: s.end }))
-  const wanted = pick(scope === 'impression' ? ['impression'] : ['findings', 'impression'])
+  // An ADDENDUM revises the findings and impression: both scopes read it.
+  const names = scope === 'impression' ? ['impression'] : ['findings', 'impression']
+  const wanted = sections
+    .filter((s) => names.includes(s.name) || (s.name === 'other' && s.header !== undefined && ADDENDUM_HEADER.test(s.header)))
+    .map((s) => ({ start: s.start, end: s.end }))
   // A report without the wanted headers (free text, or unknown headers) is labelled as written.
   return wanted.length ? wanted : pick(['whole', 'other'])
 }

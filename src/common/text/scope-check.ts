@@ -9,7 +9,8 @@ const hasText = (text: string, s: Section) => s.end > s.start && text.slice(s.st
 export function scopeWarning(text: string, sections: readonly Section[], scope: TextScope): string | undefined {
   if (scope === 'whole') return undefined
   const wanted = scope === 'impression' ? ['impression'] : ['findings', 'impression']
-  if (sections.some((s) => wanted.includes(s.name) && hasText(text, s))) return undefined
+  const addendum = (s: Section) => s.name === 'other' && s.header !== undefined && /^\s*(\d{1,2}[.)]\s*)?addend(um|a)\b/i.test(s.header)
+  if (sections.some((s) => (wanted.includes(s.name) || addendum(s)) && hasText(text, s))) return undefined
   const what = scope === 'impression' ? 'no impression text' : 'no findings or impression text'
   const rest = sections.filter((s) => (s.name === 'whole' || s.name === 'other') && hasText(text, s))
   if (rest.length === 0) {
