@@ -134,7 +134,9 @@ describe('server engine, fault cases (loopback stub)', () => {
     const run = createRun(ws.db, { engine: 'server', labelSet: 'chexpert14', config: { endpoint: stub.url, serverModel: 'stub-model', concurrency: 1, maxRetries: 2, retryBaseMs: 5 } })
     const { job, final } = await runToEnd(jobs, run.sourceId)
     expect(final.status).toBe('failed')
-    expect(final.error).toMatch(/failed 3 times in a row \(last: HTTP 502: bad gateway\)/)
+    expect(final.error).toMatch(/answered only with errors for 3 reports in a row\. The server answered with an error 3 times \(last: HTTP 502: bad gateway\)/)
+    const failedRows = ws.db.prepare("SELECT error FROM run_reports WHERE source_id = ? AND status = 'failed'").pluck().all(run.sourceId)
+    expect(failedRows).toHaveLength(3)
     const stopped = getRun(ws.db, run.sourceId)
     expect(stopped.status).toBe('failed')
     const done = ws.db.prepare("SELECT report_id FROM run_reports WHERE source_id = ? AND status = 'done'").pluck().all(run.sourceId) as number[]

@@ -113,7 +113,16 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
 }
 
 /** A per-report failure the server gave (HTTP 400 / 422: e.g. the prompt does not fit its context). */
-class ReportRejected extends Error {}
+class ReportRejected extends Error {
+  constructor(
+    message: string,
+    /** The server kept answering with an error status (5xx, 429) for this report: counts towards the breaker. */
+    readonly serverError = false,
+    readonly attempts = 1
+  ) {
+    super(message)
+  }
+}
 
 export const serverEngine: Engine = {
   name: 'server',
@@ -198,10 +207,15 @@ export const serverEngine: Engine = {
 
     const stats: ServerStats = { reports: 0, requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, requestMs: 0, serverMs: 0 }
     const timeoutMs = config.requestTimeout * 1000
+    /** Reports in a row the server answered only with errors; at `breaker` the run stops. */
+    let consecutiveServerErrors = 0
+    let lastServerError = ''
+    const breaker = Math.max(3, config.concurrency * 2)
 
     /** One request with retries; returns the parsed JSON body of a 200 answer. */
     async function send(body: ChatRequestBody, signal: AbortSignal): Promise<{ json: unknown; latencyMs: number; attempts: number }> {
       let lastError: string
+      let answered: boolean
       for (let attempt = 0; ; attempt++) {
         stats.requests++
         let waitMs: number | undefined
@@ -211,6 +225,7 @@ export const serverEngine: Engine = {
           if (answer.status === 200) return { json: answer.json ?? answer.text, latencyMs: answer.latencyMs, attempts: attempt + 1 }
           if (answer.status === 429 || answer.status === 408 || answer.status >= 500) {
             lastError = `HTTP ${answer.status}${answer.text ? `: ${answer.text.slice(0, 200)}` : ''}`
+            answered = true
             waitMs = retryAfterMs(answer.headers['retry-after'])
           } else if (answer.status === 400 || answer.status === 413 || answer.status === 422) {
             throw new ReportRejected(statusError(client.origin, 'chat/completions', answer).message)
@@ -221,8 +236,12 @@ export const serverEngine: Engine = {
           if (!(err instanceof EndpointRequestError)) throw err
           if (err.kind === 'aborted') throw err
           lastError = err.message
+          answered = false
         }
         if (attempt >= config.maxRetries) {
+          // A server that answers, but with an error for this report, fails this report (a breaker stops the
+          // run when it does so for report after report); a server that cannot be reached stops the run.
+          if (answered) throw new ReportRejected(`The server answered with an error ${attempt + 1} times (last: ${lastError}).`, true, attempt + 1)
           throw new AppError(
             'engine_failed',
             `The server at ${endpointShown} failed ${attempt + 1} times in a row (last: ${lastError}).`,
@@ -247,11 +266,16 @@ export const serverEngine: Engine = {
           sent = await send(builder.body(report.text, { maxTokens: budget }), signal)
         } catch (err) {
           if (err instanceof ReportRejected) {
-            return { reportId: report.id, ok: false, error: err.message, meta: { latencyMs: Math.round(performance.now() - started), attempts: attempts + 1 } }
+            if (err.serverError) {
+              consecutiveServerErrors++
+              lastServerError = err.message
+            }
+            return { reportId: report.id, ok: false, error: err.message, meta: { latencyMs: Math.round(performance.now() - started), attempts: attempts + err.attempts } }
           }
           throw err
         }
         attempts += sent.attempts
+        consecutiveServerErrors = 0
         const ctx: ParseContext = { task: config.task, labelSet, text: report.text, maxTokens: budget }
         let result: EngineResult
         try {
@@ -304,6 +328,14 @@ export const serverEngine: Engine = {
             try {
               results[i] = await labelOne(batch[i]!, chunk.signal)
               onResult?.(results[i]!)
+              if (consecutiveServerErrors >= breaker && !failure) {
+                failure = new AppError(
+                  'engine_failed',
+                  `The server at ${endpointShown} answered only with errors for ${consecutiveServerErrors} reports in a row. ${lastServerError}`,
+                  'Labels so far are kept. Check the server, then resume the run: only the reports not done yet are sent.'
+                )
+                chunk.abort('failed')
+              }
             } catch (err) {
               if (!failure) failure = err
               chunk.abort('failed')
