@@ -1,6 +1,6 @@
 // Builds the `radlabel` CLI ahead of time into out/cli (one ESM bundle of src/node/cli plus the LLM host
-// and import worker entries beside it), so the command starts without compiling TypeScript. Packages stay
-// external (resolved from node_modules at run time). bin/radlabel.mjs uses the bundle when it is newer
+// and import worker entries beside it), so the command starts without compiling TypeScript. Native and large
+// packages stay external (resolved from node_modules at run time); small pure-JS ones are bundled. bin/radlabel.mjs uses the bundle when it is newer
 // than every source file and falls back to tsx otherwise, so a fresh checkout works with or without it.
 // Run by `npm run build` and by `prepare` (after npm install); never fails an install: without esbuild it
 // says so and the CLI runs through tsx.
@@ -36,8 +36,12 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // native and large packages stay in node_modules; small pure-JS ones (commander, zod ...) are bundled,
+    // which saves resolving and lexing them at every start
+    external: ['better-sqlite3', 'node-llama-cpp', '@node-llama-cpp/*', 'playwright-core', 'exceljs', 'electron', 'tsx', 'esbuild'],
     sourcemap: 'linked',
+    // bundled CommonJS packages call require() for Node built-ins: give the ESM bundle a real one
+    banner: { js: "import { createRequire as __radlabelCreateRequire } from 'node:module'; const require = __radlabelCreateRequire(import.meta.url);" },
     logLevel: 'warning'
   })
 } catch (err) {
