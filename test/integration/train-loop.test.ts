@@ -11,6 +11,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeTinyHf } from '../../src/node/engines/llm/testing/tinyHf'
 import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
+import { openWorkspace } from '../../src/node/store/db'
+import { findLabelSet } from '../../src/node/store/repos/labelSets'
+import { createSource, writeSourceLabels } from '../../src/node/store/repos/sources'
 import { choosePython } from '../../src/node/training/python'
 import { runCli } from '../support/cli'
 import { tempDir } from '../support/workspace'
@@ -63,7 +66,7 @@ run('train prepare → run → import-adapter → detect (CPU, generated models)
     cli(['import', join(dir.dir, 'train.csv'), '--db', db, '--json'])
     cli(['import', join(dir.dir, 'eval.csv'), '--db', db, '--json'])
     cli(['labelsets', 'import', join(dir.dir, 'mini.json'), '--db', db])
-    cli(['detect', '--db', db, '--label-set', 'mini', '--engine', 'rules', '--run-name', 'teacher', '--batch', '1'])
+    cli(['detect', '--db', db, '--label-set', 'mini', '--engine', 'rules', '--run-name', 'teacher'])
 
     // Kit: a steep learning rate and small batches, so that 4 steps move a random model visibly.
     const prep = JSON.parse(
@@ -128,5 +131,36 @@ run('train prepare → run → import-adapter → detect (CPU, generated models)
       ro.close()
     }
     expect(readFileSync(join(kit, 'train.log'), 'utf8')).toContain('"event": "done"')
+
+    // Student against teacher on a curated reference of the evaluation reports: the classification runs
+    // above are reused (same model, adapter, task), the open-ended ones are run now.
+    const ws = openWorkspace(db)
+    try {
+      const set = findLabelSet(ws.db, 'mini')
+      const refId = createSource(ws.db, { name: 'curated', kind: 'curated', labelSetId: set.id })
+      const ids = ws.db.prepare('SELECT id FROM reports WHERE batch_id = 2 ORDER BY id').pluck().all() as number[]
+      const lid = (n: string): number => set.labels.find((l) => l.name === n)!.id
+      writeSourceLabels(ws.db, refId, [
+        { reportId: ids[0]!, labelId: lid('Cardiomegaly'), state: 'negative' },
+        { reportId: ids[1]!, labelId: lid('Cardiomegaly'), state: 'positive' },
+        { reportId: ids[1]!, labelId: lid('Pleural Effusion'), state: 'positive' },
+        { reportId: ids[2]!, labelId: lid('Pneumothorax'), state: 'negative' }
+      ])
+    } finally {
+      ws.close()
+    }
+    const html = join(dir.dir, 'student-teacher.html')
+    const st = JSON.parse(
+      cli(['compare', '--db', db, '--student', 'student', '--teacher', 'teacher', '--ref', 'curated', '--threads', '1', '--gpu', 'cpu',
+        '--context-size', '2048', '--resamples', '200', '--json', '--html', html], 600_000)
+    ) as { rows: Array<{ role: string; microF1: number | null }>; differences: Array<{ what: string; classification: { value: number | null } | null }>; runs: Record<string, { base: { reused: boolean }; student: { reused: boolean } }> }
+    expect(st.rows.map((r) => r.role)).toEqual(['teacher', 'base', 'student'])
+    expect(st.runs.classify!.base.reused).toBe(true)
+    expect(st.runs.classify!.student.reused).toBe(true)
+    expect(st.runs.open!.student.reused).toBe(false)
+    expect(st.differences.map((d) => d.what)).toEqual(['student − teacher', 'student − base', 'base − teacher'])
+    const page = readFileSync(html, 'utf8')
+    expect(page).toContain('Student against teacher')
+    expect(page).toContain('CheXbert weighted F1')
   })
 })

@@ -14,6 +14,7 @@ import { reportCalls } from './calls/reports'
 import { reviewCalls } from './calls/review'
 import { sourcesCalls } from './calls/sources'
 import { serversCalls } from './calls/servers'
+import { trainingCalls } from './calls/training'
 import type { CallSpec } from './define'
 
 export const calls = {
@@ -28,7 +29,8 @@ export const calls = {
   ...evaluateCalls,
   ...exportCalls,
   ...sourcesCalls,
-  ...serversCalls
+  ...serversCalls,
+  ...trainingCalls
 }
 
 export type Calls = typeof calls

@@ -8,6 +8,7 @@ import { IMPORT_JOB_KIND, runImportJob, type ImportJobParams } from '../import/j
 import type { JobManager } from '../jobs/jobManager'
 import { MODEL_JOB_KIND, runModelJob, type ModelJobParams } from '../models/job'
 import { runTrainJob, TRAIN_JOB_KIND, type TrainJobParams } from '../training/run-job'
+import { runStudentTeacher, STUDENT_TEACHER_JOB_KIND, type StudentTeacherParams } from '../training/student-teacher'
 
 export function registerJobKinds(jobs: JobManager): void {
   jobs.register<RunJobParams>(RUN_JOB_KIND, executeRun)
@@ -16,4 +17,5 @@ export function registerJobKinds(jobs: JobManager): void {
   jobs.register<ModelJobParams>(MODEL_JOB_KIND, runModelJob)
   jobs.register<EvaluateJobParams>(EVALUATE_JOB_KIND, runEvaluateJob)
   jobs.register<TrainJobParams>(TRAIN_JOB_KIND, runTrainJob)
+  jobs.register<StudentTeacherParams>(STUDENT_TEACHER_JOB_KIND, runStudentTeacher)
 }

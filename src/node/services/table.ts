@@ -18,6 +18,7 @@ import { reportHandlers } from './reports'
 import { reviewHandlers } from './review'
 import { sourcesHandlers } from './sources'
 import { serversHandlers } from './servers'
+import { trainingHandlers } from './training'
 
 export const handlerTable: HandlerTable = {
   ...appHandlers,
@@ -31,7 +32,8 @@ export const handlerTable: HandlerTable = {
   ...evaluateHandlers,
   ...exportHandlers,
   ...sourcesHandlers,
-  ...serversHandlers
+  ...serversHandlers,
+  ...trainingHandlers
 }
 
 /** Validates and runs one call. Never throws: failures come back as `{ ok: false, error }`. */

@@ -63,6 +63,28 @@ export async function verifyAdapterLoads(basePath: string, adapterPath: string):
   }
 }
 
+/** Stores where a registered adapter came from (one row per adapter model). */
+export function recordLineage(db: Workspace['db'], modelId: number, l: Omit<AdapterLineage, 'createdAt'>): void {
+  db.prepare(
+    `INSERT INTO adapter_lineage (model_id, base_model_id, base_sha256, adapter_dir, kit_dir, kit_checksum, dataset_json,
+       training_json, final_train_loss, final_val_loss, conversion_json, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  ).run(
+    modelId,
+    l.baseModelId,
+    l.baseSha256,
+    l.adapterDir,
+    l.kitDir,
+    l.kitChecksum,
+    JSON.stringify(l.dataset),
+    JSON.stringify(l.training),
+    l.finalTrainLoss,
+    l.finalValLoss,
+    JSON.stringify(l.conversion),
+    nowIso()
+  )
+}
+
 export async function getLineage(db: Workspace['db'], modelId: number): Promise<AdapterLineage | undefined> {
   return (await getModel(db, modelId)).lineage
 }
@@ -190,24 +212,18 @@ export async function importAdapter(
   const entry = await addModel(db, workspace.path, { path: outFile, mode: 'reference', name })
   try {
     await hashModel(db, entry.id)
-    db.prepare(
-      `INSERT INTO adapter_lineage (model_id, base_model_id, base_sha256, adapter_dir, kit_dir, kit_checksum, dataset_json,
-         training_json, final_train_loss, final_val_loss, conversion_json, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    ).run(
-      entry.id,
-      base.id,
-      baseSha,
+    recordLineage(db, entry.id, {
+      baseModelId: base.id,
+      baseSha256: baseSha,
       adapterDir,
-      kitDir ?? null,
+      kitDir: kitDir ?? null,
       kitChecksum,
-      JSON.stringify(dataset),
-      JSON.stringify(training),
-      typeof summary.final_train_loss === 'number' ? summary.final_train_loss : null,
-      typeof summary.final_val_loss === 'number' ? summary.final_val_loss : null,
-      JSON.stringify(conversion),
-      nowIso()
-    )
+      dataset,
+      training,
+      finalTrainLoss: typeof summary.final_train_loss === 'number' ? summary.final_train_loss : null,
+      finalValLoss: typeof summary.final_val_loss === 'number' ? summary.final_val_loss : null,
+      conversion
+    })
   } catch (err) {
     db.prepare('DELETE FROM models WHERE id = ?').run(entry.id)
     throw err

@@ -2,55 +2,13 @@
 // curated reports (classification micro/macro F1, CheXbert weighted F1, open-ended micro-F1, with 95%
 // bootstrap intervals) and the paired differences, as text lines (CLI) and as an HTML report (the usual
 // evaluation report of the classification comparison, with this table in front).
-import type { Difference, Interval, StoreEvaluation } from '../../common/eval'
+import type { Difference, Interval } from '../../common/eval'
 import { reportInput } from '../eval/evaluate-sources'
 import { renderEvaluationHtml } from '../eval/report-html'
-import type { StudentTeacherResult } from './student-teacher'
+import type { StudentTeacherResult } from '../../common/ipc/calls/training'
+import { paperTable } from '../../common/training/paper-table'
 
-export interface PaperRow {
-  role: 'teacher' | 'base' | 'student'
-  source: string
-  microF1: number | null
-  microCi: Interval | null
-  macroF1: number | null
-  chexbertWeightedF1: number | null
-  openMicroF1: number | null
-  openCi: Interval | null
-}
-
-export interface PaperDifference {
-  what: string
-  classification: Difference | null
-  open: Difference | null
-}
-
-export function paperTable(r: StudentTeacherResult): { rows: PaperRow[]; differences: PaperDifference[] } {
-  const roles = ['teacher', 'base', 'student'] as const
-  const rows = roles.map((role, i): PaperRow => {
-    const c = r.classification?.comparison.results[i]
-    const o = r.open?.comparison.results[i]
-    return {
-      role,
-      source: (r.classification ?? r.open)?.predictions[i]?.name ?? role,
-      microF1: c?.micro.f1 ?? null,
-      microCi: c?.micro.ci?.f1 ?? null,
-      macroF1: c?.macro.f1 ?? null,
-      chexbertWeightedF1: r.classification?.literature?.[i]?.chexbert.weightedF1 ?? null,
-      openMicroF1: o?.micro.f1 ?? null,
-      openCi: o?.micro.ci?.f1 ?? null
-    }
-  })
-  const vsTeacher = (ev: StoreEvaluation | undefined, s: number): Difference | null => ev?.comparison.differences.find((d) => d.source === s)?.micro.f1 ?? null
-  const vsBase = (ev: StoreEvaluation | undefined): Difference | null => ev?.comparison.differences[0]?.micro.f1 ?? null
-  return {
-    rows,
-    differences: [
-      { what: 'student − teacher', classification: vsTeacher(r.classification, 2), open: vsTeacher(r.open, 2) },
-      { what: 'student − base', classification: vsBase(r.classificationVsBase), open: vsBase(r.openVsBase) },
-      { what: 'base − teacher', classification: vsTeacher(r.classification, 1), open: vsTeacher(r.open, 1) }
-    ]
-  }
-}
+export { paperTable }
 
 const f3 = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(3))
 const ci = (iv: Interval | null | undefined): string => (iv && iv.low !== null && iv.high !== null ? `[${iv.low.toFixed(3)}, ${iv.high.toFixed(3)}]` : '')

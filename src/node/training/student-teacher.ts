@@ -6,7 +6,8 @@
 // evaluations with paired bootstrap intervals: classification (micro/macro F1, CheXbert-style F1) and
 // open-ended detection (the seed paper's open-ended micro-F1), each against the teacher and student
 // against base.
-import type { StoreEvaluation, UncertainPolicy } from '../../common/eval'
+import type { UncertainPolicy } from '../../common/eval'
+import type { ModelRun, StudentTeacherResult } from '../../common/ipc/calls/training'
 import { AppError } from '../../common/errors'
 import type { JobContext } from '../jobs/jobManager'
 import { createRun, executeRun, getRun } from '../engines/run'
@@ -16,6 +17,8 @@ import { findModelRow, getModel } from '../models/registry'
 import type { Db } from '../store/db'
 import { getLabelSet } from '../store/repos/labelSets'
 import { findSource, uniqueSourceName } from '../store/repos/sources'
+
+export type { ModelRun, StudentTeacherResult }
 
 export const STUDENT_TEACHER_JOB_KIND = 'student-teacher'
 
@@ -34,26 +37,6 @@ export interface StudentTeacherParams {
   seed?: number
   /** llm engine settings for base and student runs. */
   llm?: { threads?: number; gpu?: 'auto' | 'cpu' | 'cuda' | 'metal' | 'vulkan'; contextSize?: number; sequences?: number; maxTokens?: number }
-}
-
-export interface ModelRun {
-  sourceId: number
-  name: string
-  reused: boolean
-}
-
-export interface StudentTeacherResult {
-  teacher: string
-  reference: string
-  base: { id: number; name: string }
-  student: { id: number; name: string }
-  runs: { classify?: { base: ModelRun; student: ModelRun }; open?: { base: ModelRun; student: ModelRun } }
-  /** Sources [teacher, base, student]: differences against the teacher (baseline). */
-  classification?: StoreEvaluation
-  /** Sources [base, student]: the student's difference from its base model. */
-  classificationVsBase?: StoreEvaluation
-  open?: StoreEvaluation
-  openVsBase?: StoreEvaluation
 }
 
 /** Report ids the reference covers. */

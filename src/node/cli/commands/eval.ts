@@ -11,6 +11,7 @@ import { chromiumPdfRenderer, writePdf } from '../../eval/pdf'
 import { assertWritable } from '../../export/write-file'
 import { evaluationHtml } from '../../services/evaluate'
 import { printJson, printLines } from '../output'
+import { addStudentTeacherOptions, runStudentTeacherCli, type StudentTeacherCli } from './student-teacher'
 import { callOrThrow, withSession } from '../session'
 
 export interface EvalCliOptions {
@@ -228,14 +229,15 @@ export function registerEval(program: Command): void {
     }, { allowReadOnly: true })
   })
 
-  evalOptions(
+  addStudentTeacherOptions(evalOptions(
     program
       .command('compare')
-      .description('Compare several prediction sources against one reference side by side, with paired bootstrap intervals of the differences from the first (baseline).')
-      .requiredOption('--pred <source>', 'prediction source (repeat: the first is the baseline)', collect)
-  ).action(async (opts: EvalCliOptions) => {
+      .description('Compare several prediction sources against one reference side by side, with paired bootstrap intervals of the differences from the first (baseline). With --student/--teacher: a trained adapter against its base model and its teacher.')
+      .option('--pred <source>', 'prediction source (repeat: the first is the baseline)', collect)
+  )).action(async (opts: EvalCliOptions & StudentTeacherCli) => {
     requireWorkspace(opts.db)
-    if (opts.pred.length < 2) throw new AppError('invalid_input', 'compare needs at least two --pred sources.', 'Use `radlabel eval` for one source.')
+    if (opts.student) return runStudentTeacherCli(opts)
+    if (!opts.pred || opts.pred.length < 2) throw new AppError('invalid_input', 'compare needs at least two --pred sources.', 'Use `radlabel eval` for one source.')
     await withSession(opts.db, async (session) => {
       const input = callInput(opts, true)
       const ev = await callOrThrow<StoreEvaluation>(session, 'evaluate.run', input)

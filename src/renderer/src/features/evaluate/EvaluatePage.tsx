@@ -14,6 +14,7 @@ import { ErrorBrowser } from './ErrorBrowser'
 import { ExportPanel, type ReportRequest } from './ExportPanel'
 import { ResultsView, type CellTarget } from './ResultsView'
 import { SetupForm, type EvalSetup } from './SetupForm'
+import { StudentTeacherPanel } from './StudentTeacherPanel'
 import './evaluate.css'
 
 const INITIAL: EvalSetup = { ref: null, preds: [], uncertain: 'exclude', resamples: 1000, seed: 42, mapping: {} }
@@ -222,6 +223,7 @@ export function EvaluatePage(): React.JSX.Element {
           <div className="eval-export-card">
             <ExportPanel request={request} sources={list} />
           </div>
+          <StudentTeacherPanel sources={list} />
         </>
       )}
     </>

@@ -9,6 +9,8 @@ import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
 import { HardwarePanel } from './HardwarePanel'
 import { ServersPanel } from './ServersPanel'
 import { TemplatesPanel } from './TemplatesPanel'
+import { AdapterLineageView } from './AdapterLineageView'
+import { TrainingPanel } from './TrainingPanel'
 import { formatBytes, formatParams } from '../../../../common/format'
 
 function AddModelForm({ onAdded }: { onAdded(): void }): React.JSX.Element {
@@ -163,6 +165,7 @@ function ModelsTable({ models, onChanged }: { models: ModelEntry[]; onChanged():
                 {m.name}
                 {m.problem ? <div className="error small">{m.problem}</div> : null}
                 <ModelDetails model={m} />
+                {m.lineage ? <AdapterLineageView lineage={m.lineage} /> : null}
               </td>
               <td>{m.kind === 'lora' ? 'LoRA adapter' : 'model'}{m.copied ? ' (copy)' : ''}</td>
               <td>{m.header.quantisation ?? '?'}</td>
@@ -217,6 +220,7 @@ export function ModelsPage(): React.JSX.Element {
       ) : null}
       {models.data && models.data.length > 0 ? <ModelsTable models={models.data} onChanged={models.reload} /> : null}
       <ServersPanel />
+      <TrainingPanel />
       <HardwarePanel />
       <TemplatesPanel />
     </>
