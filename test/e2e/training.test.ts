@@ -119,6 +119,6 @@ describe('training UI', () => {
     expect(results).toMatch(/teacher\s*rules/)
     expect(results).toContain('base')
     expect(results).toContain('3 reports of curated')
-    await page.screenshot({ path: '/tmp/radlabel-train-evaluate.png', fullPage: true })
+    await st.screenshot({ path: '/tmp/radlabel-train-evaluate.png' })
   }, 600_000)
 })
