@@ -119,7 +119,7 @@ describe('engine runs', () => {
 
   it('refuses bad engine settings and empty workspaces with clear errors', () => {
     const { ws } = setup(['x'])
-    expectAppError(() => createRun(ws.db, { engine: 'keyword-test', labelSet: 'chexpert14', config: { word: 5 } }), { code: 'invalid_input', message: /Invalid keyword-test settings: word/ })
+    expectAppError(() => createRun(ws.db, { engine: 'keyword-test', labelSet: 'chexpert14', config: { word: 5 } }), { code: 'invalid_input', message: /^The word must be a string\.$/ })
     expectAppError(() => createRun(ws.db, { engine: 'nope', labelSet: 'chexpert14', config: {} }), { code: 'not_found', hint: /keyword-test/ })
     const empty = setup([])
     expectAppError(() => createRun(empty.ws.db, { engine: 'keyword-test', labelSet: 'chexpert14', config: {} }), { message: /no reports/, hint: /Import reports/ })

@@ -2,7 +2,7 @@
 // Per-report results are committed chunk by chunk, so a crash loses at most the chunk in flight.
 import { AppError } from '../../common/errors'
 import type { DetectRun, RunScope } from '../../common/ipc/calls/detect'
-import { formatZodError } from '../../common/ipc/validation'
+import { formatZodError, zodIssueDetails } from '../../common/ipc/validation'
 import type { JobContext } from '../jobs/jobManager'
 import { yieldToEventLoop } from '../jobs/jobManager'
 import type { Db } from '../store/db'
@@ -34,7 +34,7 @@ export function parseEngineConfig(engineName: string, config: unknown): { engine
   const engine = getEngine(engineName)
   const parsed = engine.configSchema.safeParse(config ?? {})
   if (!parsed.success) {
-    throw new AppError('invalid_input', `Invalid ${engine.name} settings: ${formatZodError(parsed.error)}`)
+    throw new AppError('invalid_input', formatZodError(parsed.error), undefined, { engine: engine.name, ...zodIssueDetails(parsed.error) })
   }
   return { engine, config: parsed.data }
 }

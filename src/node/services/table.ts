@@ -1,7 +1,7 @@
 // The one handler table. Electron's ipcMain, the loopback harness and tests all dispatch through it.
 import { AppError } from '../../common/errors'
 import { type CallName, type CallOutcome, calls, isCallName } from '../../common/ipc/contract'
-import { formatZodError } from '../../common/ipc/validation'
+import { formatZodError, zodIssueDetails } from '../../common/ipc/validation'
 import { assertSafeCallPaths } from '../security/paths'
 import { isStorageFailure, storageError } from '../store/errors'
 import { appHandlers } from './app'
@@ -44,7 +44,7 @@ export async function dispatch(name: unknown, rawInput: unknown, ctx: ServiceCon
     }
     const parsed = calls[name].input.safeParse(rawInput ?? {})
     if (!parsed.success) {
-      throw new AppError('invalid_input', `Invalid input for ${name}: ${formatZodError(parsed.error)}`)
+      throw new AppError('invalid_input', formatZodError(parsed.error), undefined, { call: name, ...zodIssueDetails(parsed.error) })
     }
     // Every path a call names must be an ordinary file or folder: no devices, FIFOs or /proc.
     assertSafeCallPaths(parsed.data, name)

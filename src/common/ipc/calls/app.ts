@@ -11,8 +11,24 @@ export interface AppInfo {
   counts: { reports: number; sources: number; reviewSets: number }
 }
 
+/** Where the workspace is on the loop (import → labels → review → evaluate → export), and its defaults. */
+export interface WorkspaceOverview {
+  reports: number
+  /** Labeler runs that completed, and imported label sources. */
+  completedRuns: number
+  importedSources: number
+  reviewSets: number
+  /** Reports with curated (reviewed) labels, over all review sets. */
+  curatedReports: number
+  evaluations: number
+  exports: number
+  /** The label set this workspace uses most (its sources and review sets): the forms' default. */
+  labelSet: { slug: string; name: string } | null
+}
+
 export const appCalls = {
   'app.info': call<AppInfo>()(noInput),
+  'app.overview': call<WorkspaceOverview>()(noInput),
   /** Opens (creating when missing) another workspace database. */
   'app.openWorkspace': call<AppInfo>()(z.object({ path: filePath })),
   /** Native file dialog (Electron); the harness answers 'unsupported' and the UI offers a path field. */

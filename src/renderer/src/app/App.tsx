@@ -24,6 +24,7 @@ export function App(): React.JSX.Element {
             </li>
           ))}
         </ul>
+        <JobsTray />
         <div className="sidebar-foot" title={info.data?.workspacePath}>
           {info.data ? (
             <>
@@ -40,7 +41,6 @@ export function App(): React.JSX.Element {
       <main className="content" id="main">
         <page.Component />
       </main>
-      <JobsTray />
     </div>
   )
 }

@@ -20,7 +20,7 @@ export function JobsTray(): React.JSX.Element | null {
   )
   if (jobs.size === 0) return null
   return (
-    <aside className="jobs-tray" aria-label="Running jobs">
+    <aside className="jobs-tray" role="region" aria-label="Running jobs">
       {[...jobs.values()].map((job) => (
         <div key={job.id} className="jobs-tray-item">
           <div className="small ellipsis">{job.title}</div>

@@ -71,3 +71,13 @@ export function useOnJobChange(fn: (job: JobSnapshot) => void): void {
     []
   )
 }
+
+/**
+ * A label-set choice that starts at the label set the workspace uses (app.overview) until the user
+ * picks one: forms that label or sample reports default to what the workspace already holds.
+ */
+export function useWorkspaceLabelSet(fallback = 'chexpert14'): [string, (slug: string) => void] {
+  const overview = useCall('app.overview', {})
+  const [chosen, setChosen] = useState<string | null>(null)
+  return [chosen ?? overview.data?.labelSet?.slug ?? fallback, setChosen]
+}

@@ -3,6 +3,7 @@ import type { ComponentType } from 'react'
 import { AboutPage } from '../features/about/AboutPage'
 import { DetectPage } from '../features/detect/DetectPage'
 import { EvaluatePage } from '../features/evaluate/EvaluatePage'
+import { HomePage } from '../features/home/HomePage'
 import { ImportPage } from '../features/import/ImportPage'
 import { ModelsPage } from '../features/models/ModelsPage'
 import { ReviewPage } from '../features/review/ReviewPage'
@@ -15,6 +16,7 @@ export interface PageEntry {
 }
 
 export const pages: PageEntry[] = [
+  { path: '/home', title: 'Home', Component: HomePage },
   { path: '/import', title: 'Import', Component: ImportPage },
   { path: '/detect', title: 'Detect', Component: DetectPage },
   { path: '/review', title: 'Review', Component: ReviewPage },

@@ -7,7 +7,7 @@ export interface Route {
 }
 
 function parse(): Route {
-  const hash = window.location.hash.replace(/^#/, '') || '/import'
+  const hash = window.location.hash.replace(/^#/, '') || '/home'
   const [path, query = ''] = hash.split('?')
   return { path, params: new URLSearchParams(query) }
 }

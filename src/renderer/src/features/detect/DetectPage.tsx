@@ -4,6 +4,8 @@ import { useState } from 'react'
 import { describeScope } from '../../../../common/run-scope'
 import { useCall, useOnJobChange } from '../../app/hooks'
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../ui/states'
+import { SettingsTable } from '../../ui/SettingsTable'
+import { Tabs } from '../../ui/Tabs'
 import { hedgingNote } from '../explain/ExplainPanel'
 import { LabelSetsPanel } from '../labelsets/LabelSetsPanel'
 import { ReportView } from './ReportView'
@@ -13,29 +15,25 @@ import { RunsList } from './RunsList'
 import { SourcesPanel } from './SourcesPanel'
 import './detect.css'
 
+type DetectTab = 'runs' | 'sources' | 'labelsets'
+
 export function DetectPage(): React.JSX.Element {
-  const [tab, setTab] = useState<'runs' | 'sources' | 'labelsets'>('runs')
+  const [tab, setTab] = useState<DetectTab>('runs')
   return (
     <>
-      <PageHeader title="Detect">
-        <div className="row" role="tablist">
-          <button role="tab" aria-selected={tab === 'runs'} className={tab === 'runs' ? undefined : 'secondary'} onClick={() => setTab('runs')}>
-            Runs
-          </button>
-          <button role="tab" aria-selected={tab === 'sources'} className={tab === 'sources' ? undefined : 'secondary'} onClick={() => setTab('sources')}>
-            Label sources
-          </button>
-          <button
-            role="tab"
-            aria-selected={tab === 'labelsets'}
-            className={tab === 'labelsets' ? undefined : 'secondary'}
-            onClick={() => setTab('labelsets')}
-          >
-            Label sets
-          </button>
-        </div>
-      </PageHeader>
-      {tab === 'runs' ? <RunsTab /> : tab === 'sources' ? <SourcesPanel /> : <LabelSetsPanel />}
+      <PageHeader title="Detect" />
+      <Tabs<DetectTab>
+        label="Detect"
+        tabs={[
+          { key: 'runs', title: 'Runs' },
+          { key: 'sources', title: 'Label sources' },
+          { key: 'labelsets', title: 'Label sets' }
+        ]}
+        selected={tab}
+        onSelect={setTab}
+      >
+        {tab === 'runs' ? <RunsTab /> : tab === 'sources' ? <SourcesPanel /> : <LabelSetsPanel />}
+      </Tabs>
     </>
   )
 }
@@ -92,14 +90,14 @@ function RunsTab(): React.JSX.Element {
         <section className="stack" aria-label={`Results of ${run.name}`}>
           <h2>Results: {run.name}</h2>
           <p className="small muted">
-            {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · reports: {describeScope(run.scope, run.reportsTotal)} · settings{' '}
-            {JSON.stringify(run.config)}
+            {run.engine} · {run.labelSetSlug} v{run.labelSetVersion} · reports: {describeScope(run.scope, run.reportsTotal)}
             {typeof run.provenance.hedging === 'string' ? (
               <span title={hedgingNote(run.provenance.hedging as 'all' | 'probable')}>
                 {' · '}hedging {run.provenance.hedging} ({run.provenance.hedging === 'all' ? 'every hedge is uncertain' : 'possible hedges are not mentioned'})
               </span>
             ) : null}
           </p>
+          <SettingsTable label={`Settings of ${run.name}`} settings={run.config} />
           <ResultsTable sourceId={run.sourceId} selected={report} onOpen={setReport} refreshKey={tick} />
           {report !== null ? <ReportView sourceId={run.sourceId} reportId={report} engine={run.engine} /> : null}
         </section>

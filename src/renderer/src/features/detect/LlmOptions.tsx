@@ -3,6 +3,7 @@
 // Edits a partial engine config; the run validates it with the shared llmConfigSchema.
 import type { LlmConfigInput } from '../../../../common/ipc/calls/models'
 import { GPU_CHOICES, LLM_TASKS } from '../../../../common/ipc/calls/models'
+import { useEffect, useRef } from 'react'
 import { useCall } from '../../app/hooks'
 import { ErrorBanner } from '../../ui/states'
 
@@ -59,6 +60,13 @@ export function LlmOptions({ value, onChange }: { value: LlmOptionsValue; onChan
   const chosen = (models.data ?? []).find((m) => m.path === value.model)
   const templateKey = value.template ? `${value.template.name}@${value.template.version}` : (value.promptTemplate ?? 'radlabel-default')
   const gpuLayers = value.gpuLayers ?? 'auto'
+  // The only model there is is the one to use: preselect it (once; the user may still clear it).
+  const preselected = useRef(false)
+  useEffect(() => {
+    if (preselected.current || !models.data) return
+    preselected.current = true
+    if (bases.length === 1 && !value.model) onChange({ ...value, model: bases[0].path })
+  }, [models.data, bases, value, onChange])
 
   return (
     <fieldset className="card stack" aria-label="LLM settings">

@@ -3,7 +3,7 @@ import { useState } from 'react'
 import type { DetectRun } from '../../../../common/ipc/calls/detect'
 import { TEXT_SCOPES, type JobSnapshot, type TextScope } from '../../../../common/types'
 import { call } from '../../app/api'
-import { useCall } from '../../app/hooks'
+import { useCall, useWorkspaceLabelSet } from '../../app/hooks'
 import { ErrorBanner } from '../../ui/states'
 import { LlmOptions, type LlmOptionsValue } from './LlmOptions'
 import { ProbePanel } from './ProbePanel'
@@ -20,7 +20,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
   const labelSets = useCall('labelsets.list', {})
   const models = useCall('models.list', {})
   const [engine, setEngine] = useState('rules')
-  const [labelSet, setLabelSet] = useState('chexpert14')
+  const [labelSet, setLabelSet] = useWorkspaceLabelSet()
   const [scope, setScope] = useState<TextScope>('findings_impression')
   const [hedging, setHedging] = useState<'' | 'all' | 'probable'>('')
   const [llm, setLlm] = useState<LlmOptionsValue>({})

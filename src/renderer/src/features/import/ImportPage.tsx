@@ -2,6 +2,7 @@
 import { useState } from 'react'
 import type { LabelImportResult } from '../../../../common/import/dto'
 import { BUILTIN_LABEL_SETS } from '../../../../common/labelsets'
+import { inferLabelSet, type LabelSetGuess } from '../../../../common/labelsets/infer'
 import { call } from '../../app/api'
 import { useCall, useOnJobChange } from '../../app/hooks'
 import { ErrorBanner, Loading, PageHeader } from '../../ui/states'
@@ -39,6 +40,7 @@ function LabelsImport(): React.JSX.Element {
   const [idColumn, setIdColumn] = useState('')
   const [zeroAs, setZeroAs] = useState<'negative' | 'not_mentioned'>('negative')
   const [fields, setFields] = useState<string[]>([])
+  const [guess, setGuess] = useState<LabelSetGuess | null>(null)
   const [result, setResult] = useState<LabelImportResult>()
   const [error, setError] = useState<Error>()
   const [busy, setBusy] = useState(false)
@@ -48,6 +50,10 @@ function LabelsImport(): React.JSX.Element {
     try {
       const p = await call('import.preview', { path, limit: 5 })
       setFields(p.info.fields)
+      // The label set follows the file's columns (a ChestX-ray14 file is not imported as CheXpert).
+      const g = inferLabelSet(p.info.fields, BUILTIN_LABEL_SETS)
+      setGuess(g)
+      if (g) setLabelSet(g.slug)
       setIdColumn(p.info.fields.find((f) => /^(study_?id|report_?id|id|uid|accession)$/i.test(f)) ?? p.info.fields[0] ?? '')
     } catch (err) {
       setError(err as Error)
@@ -107,7 +113,7 @@ function LabelsImport(): React.JSX.Element {
         </label>
         <label>
           Label set
-          <input list="import-labelsets" value={labelSet} onChange={(e) => setLabelSet(e.target.value)} />
+          <input list="import-labelsets" value={labelSet} onChange={(e) => setLabelSet(e.target.value)} aria-describedby="import-labelset-guess" />
           <datalist id="import-labelsets">
             {BUILTIN_LABEL_SETS.map((s) => (
               <option key={s.slug} value={s.slug}>
@@ -115,6 +121,11 @@ function LabelsImport(): React.JSX.Element {
               </option>
             ))}
           </datalist>
+          {guess ? (
+            <span id="import-labelset-guess" className="small muted">
+              From the columns: {guess.matched} of {guess.total} {BUILTIN_LABEL_SETS.find((l) => l.slug === guess.slug)?.name ?? guess.slug} labels
+            </span>
+          ) : null}
         </label>
         <label>
           Report id column

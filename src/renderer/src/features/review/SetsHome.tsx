@@ -1,7 +1,7 @@
 // Review sets with their progress, and the form that samples a new one.
 import { useState } from 'react'
 import { call } from '../../app/api'
-import { useCall } from '../../app/hooks'
+import { useCall, useWorkspaceLabelSet } from '../../app/hooks'
 import { href, navigate } from '../../app/router'
 import {
   DISAGREEMENT_RULE_TEXT,
@@ -111,7 +111,7 @@ function NewSetForm({ reviewer, onCreated }: { reviewer: Reviewer; onCreated(s: 
   const batches = useCall('import.batches', {})
   const labelSets = useCall('labelsets.list', {})
   const [name, setName] = useState('')
-  const [labelSet, setLabelSet] = useState('chexpert14')
+  const [labelSet, setLabelSet] = useWorkspaceLabelSet()
   const [strategy, setStrategy] = useState<SamplingStrategy>('random')
   const [size, setSize] = useState(100)
   const [seed, setSeed] = useState(1)
