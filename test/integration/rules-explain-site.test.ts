@@ -8,7 +8,9 @@ import type { DetectReportResult, DetectRun } from '../../src/common/ipc/calls/d
 import type { ExplainResult } from '../../src/common/ipc/calls/explain'
 import type { LabelSetDetail } from '../../src/common/ipc/calls/labelsets'
 import type { JobSnapshot } from '../../src/common/types'
+import { sourceProvenance } from '../../src/node/eval/load-source'
 import { importFile } from '../../src/node/import/pipeline'
+import { findSource } from '../../src/node/store/repos/sources'
 import { createSession, type AppSession } from '../../src/node/services/session'
 import { runCli } from '../support/cli'
 import { tempDir } from '../support/workspace'
@@ -73,6 +75,9 @@ describe('site context rules', () => {
     expect(await state(v2, 'Pneumonia')).toBe('positive')
     expect(v2.provenance.lexiconAndRules).not.toBe(v1.provenance.lexiconAndRules)
     expect(v2.provenance).toMatchObject({ siteContextRules: 1, hedging: 'probable' })
+    // evaluation provenance (Evaluate page, HTML report) says the hedging mode in words
+    const prov = sourceProvenance(session.ctx.workspace.db, findSource(session.ctx.workspace.db, v2.sourceId))
+    expect(prov.details?.Hedging).toMatch(/^probable: only probable hedges .* not mentioned/)
   })
 
   it('refuses invalid site rules naming the rule and the field', async () => {

@@ -144,3 +144,15 @@ describe('under "probable" hedging (ChestX-ray14 convention), "?" is a possible 
     })
   })
 })
+
+describe('an addendum is read with the findings and impression', () => {
+  it('ADDENDUM: right pleural effusion', async () => {
+    const { splitSections } = await import('../../src/common/text/sections')
+    const text = 'FINDINGS: Lungs are clear.\n\nIMPRESSION: No acute disease.\n\nADDENDUM: Small right pleural effusion on review.'
+    const sections = splitSections(text)
+    for (const scope of ['findings_impression', 'impression'] as const) {
+      const d = labelReport(text, sections, cx, scope, { hedging: 'all' })
+      expect(d.find((x) => x.label === 'Pleural Effusion')!.state, scope).toBe('positive')
+    }
+  })
+})
