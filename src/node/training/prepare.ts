@@ -134,15 +134,20 @@ function provenanceOf(src: SourceInfo, engine: string | null): Provenance {
   return 'engine'
 }
 
-/** The template file of train.py (the repository's copy; in a built app it sits next to the bundle). */
+/**
+ * The template file of train.py: next to this module in the source tree, or, from a bundle (out/cli,
+ * out/main), found by walking up to the checkout or installed package that holds src/node/training/kit.
+ */
 export function trainPyTemplate(): string {
-  const candidates = [
-    fileURLToPath(new URL('./kit/train.py', import.meta.url)),
-    fileURLToPath(new URL('./training/kit/train.py', import.meta.url)),
-    resolve(process.cwd(), 'src/node/training/kit/train.py')
-  ]
+  const here = dirname(fileURLToPath(import.meta.url))
+  const candidates = [join(here, 'kit', 'train.py')]
+  for (let dir = here; ; dir = dirname(dir)) {
+    candidates.push(join(dir, 'src', 'node', 'training', 'kit', 'train.py'))
+    if (dirname(dir) === dir) break
+  }
+  candidates.push(resolve(process.cwd(), 'src/node/training/kit/train.py'))
   const found = candidates.find((p) => existsSync(p))
-  if (!found) throw new AppError('internal', `train.py's template is missing (looked in ${candidates.join(', ')}).`)
+  if (!found) throw new AppError('internal', `train.py's template is missing (looked next to ${here} and in the folders above it).`)
   return readFileSync(found, 'utf8')
 }
 
