@@ -7,7 +7,14 @@ import { useCall, useWorkspaceLabelSet } from '../../app/hooks'
 import { ErrorBanner } from '../../ui/states'
 import { LlmOptions, type LlmOptionsValue } from './LlmOptions'
 import { ProbePanel } from './ProbePanel'
+import { ServerOptions, serverConfig, type ServerOptionsValue } from './ServerOptions'
 import { DEFAULT_SCOPE, ScopeFields, toRunScope, type ScopeValue } from './ScopeFields'
+
+const ENGINE_TEXT: Record<string, string> = {
+  rules: 'Rules (instant, explainable)',
+  llm: 'LLM (local model)',
+  server: 'LLM on an inference server (llama-server, vLLM, SGLang)'
+}
 
 const SCOPE_TEXT: Record<TextScope, string> = {
   whole: 'Whole report (indication and history included)',
@@ -19,21 +26,25 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
   const engines = useCall('detect.engines', {})
   const labelSets = useCall('labelsets.list', {})
   const models = useCall('models.list', {})
+  const endpoints = useCall('endpoints.list', {})
   const [engine, setEngine] = useState('rules')
   const [labelSet, setLabelSet] = useWorkspaceLabelSet()
   const [scope, setScope] = useState<TextScope>('findings_impression')
   const [hedging, setHedging] = useState<'' | 'all' | 'probable'>('')
   const [llm, setLlm] = useState<LlmOptionsValue>({})
+  const [server, setServer] = useState<ServerOptionsValue>({})
   const [scopeValue, setScopeValue] = useState<ScopeValue>(DEFAULT_SCOPE)
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<Error>()
 
   const hasModels = (models.data ?? []).some((m) => m.kind === 'base')
-  const available = (engines.data ?? []).filter((e) => e.name !== 'llm' || hasModels)
+  const hasEndpoints = (endpoints.data ?? []).length > 0
+  const available = (engines.data ?? []).filter((e) => (e.name !== 'llm' || hasModels) && (e.name !== 'server' || hasEndpoints))
   const chosenSet = (labelSets.data ?? []).find((s) => s.slug === labelSet)
 
-  const config: Record<string, unknown> = engine === 'rules' ? { scope, ...(hedging ? { hedging } : {}) } : { ...llm }
+  const config: Record<string, unknown> =
+    engine === 'rules' ? { scope, ...(hedging ? { hedging } : {}) } : engine === 'server' ? serverConfig(server, endpoints.data) : { ...llm }
   const runScope = toRunScope(scopeValue)
 
   const start = (): void => {
@@ -59,11 +70,16 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
           <select aria-label="Engine" value={engine} onChange={(e) => setEngine(e.target.value)}>
             {available.map((e) => (
               <option key={e.name} value={e.name} title={e.description}>
-                {e.name === 'rules' ? 'Rules (instant, explainable)' : e.name === 'llm' ? 'LLM (local model)' : e.name}
+                {ENGINE_TEXT[e.name] ?? e.name}
               </option>
             ))}
           </select>
-          {!hasModels ? <span className="small muted">The LLM engine appears once a model is added on the Models page.</span> : null}
+          {!hasModels || !hasEndpoints ? (
+            <span className="small muted">
+              {!hasModels ? 'The LLM engine appears once a model is added on the Models page. ' : ''}
+              {!hasEndpoints ? 'The server engine appears once an endpoint is added on the Models page.' : ''}
+            </span>
+          ) : null}
         </label>
         <label>
           Label set
@@ -105,6 +121,7 @@ export function RunForm({ onStarted }: { onStarted(run: DetectRun, job: JobSnaps
         </div>
       ) : null}
       {engine === 'llm' ? <LlmOptions value={llm} onChange={setLlm} /> : null}
+      {engine === 'server' ? <ServerOptions value={server} onChange={setServer} /> : null}
       <ScopeFields value={scopeValue} onChange={setScopeValue} />
       <ProbePanel engine={engine} labelSet={labelSet} config={config} scope={runScope} disabled={!available.length} />
       {error ? <ErrorBanner error={error} /> : null}

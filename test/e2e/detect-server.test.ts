@@ -1,0 +1,92 @@
+// The Detect form with the server engine, in Chromium against the real handlers and a real llama-server
+// (built by `npm run build:llama-server`, serving the generated tiny model with 2 slots): the endpoint
+// and its model are listed from the server, the scope is the first 3 reports, a probe estimates the
+// time, and the run labels exactly those 3. Skips only where no C++ compiler exists, saying so.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedDemo } from '../../src/node/demo/seed'
+import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
+import { addEndpoint } from '../../src/node/store/repos/endpoints'
+import { tempDir } from '../support/workspace'
+import { appPerTest } from './support/app'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const hasCompiler = spawnSync('c++', ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('cmake', ['--version'], { stdio: 'ignore' }).status === 0
+if (!hasCompiler) console.warn('[detect-server] skipping: no C++ compiler (c++) or cmake to build llama-server on this machine.')
+const SHOTS = process.env.RADLABEL_SCREENSHOTS ?? '/tmp'
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => res(port))
+    })
+    srv.on('error', rej)
+  })
+}
+
+describe.skipIf(!hasCompiler)('Detect: a run on an inference server', () => {
+  const openApp = appPerTest()
+  let server: ChildProcess | undefined
+  let base = ''
+  const t = tempDir()
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-llama-server.mjs')], { encoding: 'utf8', timeout: 40 * 60_000 })
+    expect(build.status, build.stderr).toBe(0)
+    const binary = build.stdout.trim().split('\n').at(-1)!
+    const model = join(t.dir, 'tiny.gguf')
+    writeTinyModel(model, { seed: 5 })
+    const port = await freePort()
+    server = spawn(binary, ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-t', '1', '-np', '2', '-c', '8192'], { stdio: 'ignore' })
+    base = `http://127.0.0.1:${port}`
+    for (let i = 0; i < 200; i++) {
+      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    throw new Error('llama-server did not become healthy in 20 s')
+  }, 45 * 60_000)
+
+  afterAll(() => {
+    server?.kill('SIGKILL')
+    t.cleanup()
+  })
+
+  it('chooses endpoint and model from the server, probes the first 3 reports, and runs exactly those', async () => {
+    const app = await openApp({
+      seed: (ws) => {
+        seedDemo(ws.db)
+        addEndpoint(ws.db, { name: 'local llama', url: `${base}/v1`, allowPrivateHttp: false })
+      },
+      hash: '/detect'
+    })
+    const { page } = app
+    await page.getByLabel('Engine').selectOption('server')
+    const settings = page.getByRole('group', { name: 'Server settings' })
+    // the only endpoint is chosen; its model is listed by the main process from the server
+    await expect.poll(() => settings.getByLabel('Server model').inputValue(), { timeout: 20_000 }).not.toBe('')
+    await settings.getByLabel('Server max tokens').fill('300')
+    await settings.getByLabel('Requests in flight').fill('2')
+    await page.getByLabel('How many').selectOption('first')
+    await page.getByLabel('Number of reports').fill('3')
+    await expect.poll(() => page.getByTestId('scope-count').textContent()).toBe('3 of 16 matching reports will be labelled.')
+    await page.getByLabel('Reports to probe').fill('2')
+    await page.getByRole('button', { name: 'Estimate time' }).click()
+    await expect.poll(() => page.getByTestId('probe-estimate').textContent(), { timeout: 60_000 }).toMatch(/All 3 reports: about \d+ s/)
+    await page.screenshot({ path: `${SHOTS}/steer-server-form.png`, fullPage: true })
+    await page.getByLabel('Run name (optional)').fill('on llama-server')
+    await page.getByRole('button', { name: 'Start run' }).click()
+    const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'on llama-server' })
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/completed/)
+    const run = app.workspace.db.prepare("SELECT r.reports_total, r.reports_done + r.reports_failed AS finished, r.config_json FROM runs r JOIN sources s ON s.id = r.source_id WHERE s.name = 'on llama-server'").get() as {
+      reports_total: number
+      finished: number
+      config_json: string
+    }
+    expect(run).toMatchObject({ reports_total: 3, finished: 3 })
+    expect(JSON.parse(run.config_json)).toMatchObject({ endpoint: `${base}/v1`, maxTokens: 300, concurrency: 2 })
+  }, 180_000)
+})
