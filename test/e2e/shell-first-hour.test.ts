@@ -69,6 +69,13 @@ describe('first hour in Chromium', () => {
     await expect.poll(() => settings.count()).toBe(1)
     expect(await settings.textContent()).not.toContain('{')
     await page.screenshot({ path: '/tmp/ui-detect-dark.png', fullPage: true })
+    // the results table fits a 1280 px window without scrolling sideways
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const results = page.locator('.detect-results')
+    await expect.poll(() => results.count()).toBe(1)
+    const overflow = await results.evaluate((el) => el.scrollWidth - el.clientWidth)
+    await results.screenshot({ path: '/tmp/ui-detect-results-1280.png' })
+    expect(overflow).toBeLessThanOrEqual(0)
 
     // a disabled primary button has no accent fill in the dark theme
     const disabledPrimary = await page.evaluate(() => {
