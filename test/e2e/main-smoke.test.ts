@@ -2,6 +2,7 @@
 // (test/support/electron-stub): fails when the main bundle is broken, even where Electron's binary
 // cannot be installed. Checks the window's security options, the IPC and navigation guards, the
 // session's permission handlers, the app:// protocol, and that every file the main process loads exists.
+import Database from 'better-sqlite3'
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -42,6 +43,7 @@ interface Recording {
   enableSandbox: boolean
   singleInstanceLock: boolean
   errorBoxes: { title: string; content: string }[]
+  messageBoxes: { message: string; detail: string }[]
   exitCode: number | null
   probes: Record<string, unknown> & {
     protocol: Record<string, { status: number; csp: string | null; type: string | null }>
@@ -53,9 +55,8 @@ interface Recording {
 }
 
 /** Runs `<outDir>/main/index.js` under Node with the stand-in; returns the exit status and the recording. */
-function runMain(outDir: string, env: Record<string, string> = {}): { code: number | null; stderr: string; rec: Recording | null } {
+function runMain(outDir: string, env: Record<string, string> = {}, home = join(dir.dir, `home-${Math.random().toString(36).slice(2)}`)): { code: number | null; stderr: string; rec: Recording | null } {
   const recFile = join(dir.dir, `rec-${Math.random().toString(36).slice(2)}.json`)
-  const home = join(dir.dir, `home-${Math.random().toString(36).slice(2)}`)
   const base = { ...process.env }
   delete base.ELECTRON_RENDERER_URL // the built renderer, not a dev server
   const r = spawnSync(process.execPath, ['--import', REGISTER, join(outDir, 'main', 'index.js')], {
@@ -145,6 +146,21 @@ describe('the built main process', () => {
     // The LLM engine host is in the build (it runs in a utility process, which Node cannot give).
     expect(existsSync(join(OUT, 'main', 'llm-host.js'))).toBe(true)
   }, 120_000)
+
+  it('opens the default workspace, saying why, when the remembered one is not a RadLabel workspace', () => {
+    const home = join(dir.dir, 'home-foreign')
+    const foreign = join(dir.dir, 'foreign.db')
+    const db = new Database(foreign)
+    db.exec('CREATE TABLE notes (t TEXT)')
+    db.close()
+    mkdirSync(join(home, 'userData'), { recursive: true })
+    writeFileSync(join(home, 'userData', 'settings.json'), JSON.stringify({ workspacePath: foreign }))
+    const { code, stderr, rec } = runMain(OUT, {}, home)
+    expect(code, stderr).toBe(0)
+    expect(rec!.messageBoxes).toHaveLength(1)
+    expect(rec!.messageBoxes[0].detail).toContain(`${foreign} is a SQLite database but not a RadLabel workspace`)
+    expect(rec!.probes.ipcFromApp).toMatchObject({ ok: true, value: { workspacePath: join(home, 'userData', 'workspace.db') } })
+  }, 60_000)
 
   it('fails, naming the file, when a file it loads is missing from the build', () => {
     for (const missing of [join('main', 'llm-host.js'), join('main', 'importWorker.js'), join('preload', 'index.cjs'), join('renderer', 'index.html')]) {

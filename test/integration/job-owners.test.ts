@@ -57,6 +57,13 @@ describe('jobs shared by two processes', () => {
     expect(jobs.get(jobId).status).toBe('running')
     expect(jobs.list().find((j) => j.id === jobId)?.status).toBe('running')
     expect(() => jobs.resume(jobId)).toThrow(new RegExp(`Job ${jobId} is running in another RadLabel process \\(pid ${child.pid} on host`))
+    // The CLI in a third process says the same, and lists the job as running.
+    const resume = runCli(['jobs', 'resume', String(jobId), '--db', db])
+    expect(resume.code).toBe(1)
+    expect(resume.stderr).toContain(`Job ${jobId} is running in another RadLabel process (pid ${child.pid}`)
+    const list = runCli(['jobs', '--db', db])
+    expect(list.code, list.stderr).toBe(0)
+    expect(list.stdout).toMatch(new RegExp(`${jobId}\\s+running`))
 
     // Cancel from here: the owner sees the request at its next heartbeat and stops the job itself.
     jobs.cancel(jobId)

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/common/errors'
-import { openWorkspace, schemaVersion } from '../../src/node/store/db'
+import { BUSY_TIMEOUT_MS, openWorkspace, schemaVersion } from '../../src/node/store/db'
 import { LATEST_SCHEMA_VERSION } from '../../src/node/store/migrations'
 import { audit, listAudit } from '../../src/node/store/repos/audit'
 import { findLabelSet, listLabelSets, saveLabelSetVersion } from '../../src/node/store/repos/labelSets'
@@ -32,7 +32,7 @@ describe('workspace store', () => {
     expect(schemaVersion(ws.db)).toBe(LATEST_SCHEMA_VERSION)
     expect(ws.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(ws.db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(ws.db.pragma('busy_timeout', { simple: true })).toBe(5000)
+    expect(ws.db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS)
   })
 
   it('refuses a database made by a newer RadLabel, with a clear message', () => {

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../../common/errors'
+import { BUSY_TIMEOUT_MS } from '../store/db'
 import { isStorageFailure, storageError } from '../store/errors'
 import { importFile, type ImportFileParams } from './pipeline'
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 10000')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     port.postMessage({ type: 'started' })
     const result = await importFile(db, data.params, {
       signal: controller.signal,

@@ -28,6 +28,13 @@ export interface OpenOptions {
   allowReadOnly?: boolean
 }
 
+/**
+ * How long a write waits for another connection's write to finish. Several processes may share a
+ * workspace (the app and a long CLI import, two imports): on a busy machine a chunk of another import
+ * can hold the write lock for seconds, which must not fail a job.
+ */
+export const BUSY_TIMEOUT_MS = 30_000
+
 /** Tables every RadLabel workspace has; a SQLite file without them is someone else's database. */
 const WORKSPACE_TABLES = ['settings', 'jobs', 'reports', 'sources', 'label_sets']
 /** A read-only workspace whose folder is read-only too is read into memory up to this size. */
@@ -65,7 +72,7 @@ export function openWorkspace(path: string, options: OpenOptions = {}): Workspac
   try {
     if (!exists) mkdirSync(dirname(file), { recursive: true })
     db = new Database(file, { readonly, fileMustExist: exists, nativeBinding })
-    db.pragma('busy_timeout = 5000')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.pragma('schema_version') // reads the header now: a bad file fails here, with its path
   } catch (err) {
     db?.close()
@@ -184,7 +191,7 @@ function configure(db: Db): void {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
 }
 
 export function schemaVersion(db: Db): number {
@@ -206,10 +213,12 @@ function migrate(db: Db, file: string): void {
   }
   for (const m of migrations) {
     if (m.version <= current) continue
+    // IMMEDIATE, and checked again inside: two processes opening an older workspace at once migrate it once.
     db.transaction(() => {
+      if (schemaVersion(db) >= m.version) return
       db.exec(m.sql)
       db.pragma(`user_version = ${m.version}`)
-    })()
+    }).immediate()
   }
 }
 

@@ -70,6 +70,8 @@ export function describeOwner(row: OwnerColumns, now = Date.now()): string {
  */
 export function markInterruptedWork(db: Db): { jobs: number[] } {
   const now = new Date().toISOString()
+  // IMMEDIATE: it reads, then writes. A deferred transaction would fail at once (SQLITE_BUSY, no
+  // waiting) if another process committed in between, which a busy shared workspace does all the time.
   return db.transaction(() => {
     const running = db
       .prepare(`SELECT id, owner_id, owner_pid, owner_host, heartbeat_at FROM jobs WHERE status IN ('running','queued')`)
@@ -85,5 +87,5 @@ export function markInterruptedWork(db: Db): { jobs: number[] } {
       `UPDATE import_batches SET status = 'interrupted' WHERE status = 'running' AND (job_id IS NULL OR job_id NOT IN (${liveJobs}))`
     ).run()
     return { jobs: dead }
-  })()
+  }).immediate()
 }
