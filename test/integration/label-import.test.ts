@@ -1,6 +1,8 @@
 // Reference-label import: repeated report ids never decided by row order, a source that an interrupted
 // import left is marked incomplete (and completed by importing again), completeness shown on the source list.
+import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { importReferenceLabels } from '../../src/node/import/labels'
@@ -8,6 +10,7 @@ import { importFile } from '../../src/node/import/pipeline'
 import { openWorkspace } from '../../src/node/store/db'
 import { listSources } from '../../src/node/store/repos/sources'
 import { evaluateHandlers } from '../../src/node/services/evaluate'
+import { CLI, runCli } from '../support/cli'
 import { tempWorkspace } from '../support/workspace'
 
 const spaces: ReturnType<typeof tempWorkspace>[] = []
@@ -75,4 +78,36 @@ describe('reference labels import', () => {
     await importReferenceLabels(ws.db, { path: file, sourceName: 'gold', labelSet: 'chexpert14', idColumn: 'id' })
     await expect(importReferenceLabels(ws.db, { path: file, sourceName: 'gold', labelSet: 'chexpert14', idColumn: 'id' })).rejects.toThrow(/already exists/)
   })
+})
+
+describe('reference labels import killed (SIGKILL) through the real binary', () => {
+  it('leaves a source marked incomplete, listed so by `radlabel sources`; the same command again completes it', async () => {
+    const n = 100_000
+    const ws = await workspaceWith(n)
+    ws.close()
+    const file = join(ws.dir, 'labels.csv')
+    writeFileSync(file, ['id,Cardiomegaly,Edema,Pneumonia', ...Array.from({ length: n }, (_, k) => `S${k},${['1', '0', '-1'][k % 3]},${['0', '-1', ''][k % 3]},1`)].join('\n') + '\n')
+    const args = ['import-labels', file, '--db', ws.path, '--source', 'gold', '--label-set', 'chexpert14', '--id-column', 'id']
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' })
+    const exited = new Promise((r) => child.once('exit', r))
+    // kill it as soon as a first chunk is committed (seen through a fresh read-only connection each time)
+    const labelled = (): number => {
+      const ro = new Database(ws.path, { readonly: true, fileMustExist: true })
+      try {
+        return ro.prepare('SELECT count(*) FROM source_labels').pluck().get() as number
+      } finally {
+        ro.close()
+      }
+    }
+    for (let i = 0; i < 1200 && labelled() === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    child.kill('SIGKILL')
+    await exited
+    const list = () => (JSON.parse(runCli(['sources', '--db', ws.path, '--json']).stdout) as { sources: { name: string; complete: boolean; reports: number }[] }).sources
+    const partial = list().find((s) => s.name === 'gold')!
+    expect(partial.complete).toBe(false)
+    expect(partial.reports).toBeLessThan(n)
+    const again = runCli(args, { timeoutMs: 300_000 })
+    expect(again.code, again.stderr).toBe(0)
+    expect(list().find((s) => s.name === 'gold')).toMatchObject({ complete: true, reports: n })
+  }, 400_000)
 })
