@@ -132,9 +132,9 @@ const binary = ensureLlamaServer()
 const configs: Config[] = [await llmConfig(1), await serverConfig(binary, 1), await llmConfig(4), await serverConfig(binary, 4)]
 const results = new Map<string, PassResult[]>(configs.map((c) => [c.name, []]))
 try {
-  // One warm-up pass of a few reports each (model pages, prefix caches), not timed.
+  // One warm-up pass of two reports each (model pages, prefix caches), not timed.
   for (const c of configs) {
-    const saved = reports.splice(8)
+    const saved = reports.splice(2)
     await c.pass()
     reports.push(...saved)
   }
