@@ -73,7 +73,10 @@ describe('kind 2: resolution stated after the finding', () => {
     ['Resolution of the left basilar consolidation.', { Consolidation: '0' }],
     ['Pneumonia has not resolved.', { Pneumonia: '1' }],
     ['The right effusion is not yet resolved.', { 'Pleural Effusion': '1' }],
-    ['Left effusion, partially resolved.', { 'Pleural Effusion': '1' }]
+    ['Left effusion, partially resolved.', { 'Pleural Effusion': '1' }],
+    ['The previously seen effusion has largely resolved.', { 'Pleural Effusion': '1' }],
+    ['Nodule in the right upper lobe, not seen on the prior study.', { 'Lung Lesion': '1' }],
+    ['Right pneumothorax, not previously seen.', { Pneumothorax: '1' }]
   ])('%s', (text, want) => check(text, want))
 })
 
@@ -91,7 +94,8 @@ describe('kind 3: field-style label: value answers', () => {
     ['Atelectasis: likely.', { Atelectasis: '-1' }],
     ['Pneumonia: excluded. Chest tube: removed.', { Pneumonia: '0', 'Support Devices': '0' }],
     ['Pneumothorax negative. Effusion positive.', { Pneumothorax: '0', 'Pleural Effusion': '1' }],
-    ['Cardiomegaly: no change.', { Cardiomegaly: '1' }]
+    ['Cardiomegaly: no change.', { Cardiomegaly: '1' }],
+    ['Heart size: enlarged.', { Cardiomegaly: '1' }]
   ])('%s', (text, want) => check(text, want))
 })
 

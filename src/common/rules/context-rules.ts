@@ -518,6 +518,14 @@ export const DEFAULT_CONTEXT_RULES: readonly ContextRule[] = [
   ...HISTORICAL,
   ...PSEUDO,
   // "Cardiomegaly: no change" is not a field answer "no"
+  // "resolved" only in part, or "not seen" only before: the finding is present now
+  ...rules('pseudo', 'both', 0, 'pseudo.partly', ['largely', 'mostly', 'nearly', 'almost', 'almost completely', 'nearly completely', 'not completely', 'not entirely']
+    .flatMap((q) => [`${q} resolved`, `${q} cleared`])),
+  ...rules('pseudo', 'both', 0, 'pseudo.new',
+    ['seen', 'present', 'visible', 'identified', 'visualized', 'noted', 'evident', 'demonstrated'].flatMap((v) => [
+      ...['on the prior', 'on prior', 'on the previous', 'on the comparison', 'previously', 'before'].map((w) => `not ${v} ${w}`),
+      `not previously ${v}`
+    ])),
   ...rules('pseudo', 'both', 0, 'pseudo.field', PSEUDO.filter((r) => /^no /.test(r.phrase)).flatMap((r) => [`: ${r.phrase}`, `- ${r.phrase}`])),
   ...TERMINATORS,
   ...ANATOMY_NORMAL

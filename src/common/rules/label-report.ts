@@ -91,7 +91,8 @@ function findTail(norm: readonly string[], from: number, tail: readonly string[]
   const last = Math.min(n - tail.length, from + MAX_GAP)
   for (let k = from; k <= last; k++) {
     const t = norm[k]
-    if (t === ';' || t === '.' || t === ':' || t === ',') return -1
+    // ":" may sit inside: "heart size: enlarged" (field style)
+    if (t === ';' || t === '.' || t === ',') return -1
     let ok = true
     for (let m = 0; m < tail.length; m++) {
       if (norm[k + m] !== tail[m]) {
