@@ -83,7 +83,7 @@ describe('one bad record costs one record (13 C)', () => {
     expect(r).toMatchObject({ status: 'completed', added: 995, rejected: 5 })
     const reasons = listIssues(ws.db, r.batchId!, { limit: 10 }).items.map((i) => `${i.location}: ${i.reason}`)
     expect(reasons[0]).toMatch(/record 701.*wrong FHIR type: presentedForm/)
-    expect(reasons[1]).toMatch(/presentedForm\.0\.data/)
+    expect(reasons[1]).toMatch(/presentedForm\[0\]\.data: expected string/)
     expect(reasons[2]).toMatch(/identifier/)
     expect(reasons[3]).toMatch(/conclusion/)
     expect(reasons[4]).toMatch(/subject/)

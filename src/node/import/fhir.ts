@@ -4,7 +4,6 @@ import { isUtf8 } from 'node:buffer'
 import type { RecordFields } from '../../common/import/mapping'
 import { convert as convertHtml } from 'html-to-text'
 import { z } from 'zod'
-import { formatZodError } from '../../common/ipc/validation'
 import { binaryReason, decodeWindows1252 } from './decode'
 import { isNdjson } from './ndjson'
 import { openTextFile } from './text-file'
@@ -208,7 +207,7 @@ function fhirConverter(counters: { skipped: number }): ValueConverter {
       return {
         kind: 'error',
         code: 'malformed',
-        reason: `record ${loc.record}${loc.line ? ` (line ${loc.line})` : ''}: DiagnosticReport${(v as { id?: unknown }).id ? ` "${String((v as { id?: unknown }).id)}"` : ''} has fields of the wrong FHIR type: ${formatZodError(parsed.error)}`,
+        reason: `record ${loc.record}${loc.line ? ` (line ${loc.line})` : ''}: DiagnosticReport${(v as { id?: unknown }).id ? ` "${String((v as { id?: unknown }).id)}"` : ''} has fields of the wrong FHIR type: ${fhirTypeIssues(parsed.error)}`,
         loc,
         raw: clipRaw(raw)
       }
@@ -246,4 +245,16 @@ export async function openFhir(path: string, opts: ReadOptions = {}, lines?: boo
         )
     }
   }
+}
+
+/** Zod issues as FHIR element paths, e.g. "presentedForm: expected array, received object" — an
+ *  integration engineer needs the element, not a form's wording. */
+function fhirTypeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '')
+      return `${path || '(resource)'}: ${i.message.replace(/^Invalid input: /, '')}`
+    })
+    .join('; ')
 }
