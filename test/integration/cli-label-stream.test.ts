@@ -76,13 +76,18 @@ describe('radlabel label without --db (streaming)', () => {
     const tmp = privateTmp('tmp3')
     const big = join(dir.dir, 'big.csv')
     const lines = [HEAD]
-    for (let i = 0; i < 60_000; i++) lines.push(`B${i},"Small right pleural effusion number ${i}. No pneumothorax.","Effusion."`)
+    for (let i = 0; i < 400_000; i++) lines.push(`B${i},"Small right pleural effusion number ${i}. No pneumothorax.","Effusion."`)
     writeFileSync(big, lines.join('\n'))
     const out = join(dir.dir, 'killed.csv')
     const child = spawn(process.execPath, [CLI, 'label', big, '--out', out], { env: { ...process.env, TMPDIR: tmp }, stdio: 'pipe' })
-    await new Promise((r) => setTimeout(r, 2500))
+    // Listen for the exit before anything can end the child, and kill it once it is writing its output
+    // (not after a fixed delay, which a fast machine outruns and a slow one never reaches).
+    const exited = new Promise((r) => child.once('exit', r))
+    const deadline = Date.now() + 45_000
+    while (!existsSync(`${out}.partial`) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(child.exitCode, 'label finished before it could be killed: make the input larger').toBeNull()
     child.kill('SIGKILL')
-    await new Promise((r) => child.once('exit', r))
+    await exited
     expect(leftIn(tmp)).toEqual([])
     expect(existsSync(out)).toBe(false)
     if (existsSync(`${out}.partial`)) expect(readFileSync(`${out}.partial`, 'utf8')).not.toMatch(/effusion number/)
