@@ -390,8 +390,8 @@ export const migrations: Migration[] = [
   { version: 5, name: 'adapter lineage', sql: adapterLineage },
   { version: 6, name: 'report versions, section maps', sql: reportVersions },
   { version: 7, name: 'evaluation history', sql: evaluationHistory },
-  { version: 9, name: 'run scope reports', sql: runScopeReports },
-  { version: 10, name: 'source deletion marker', sql: sourceDeletionMarker }
+  { version: 8, name: 'run scope reports', sql: runScopeReports },
+  { version: 9, name: 'source deletion marker', sql: sourceDeletionMarker }
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version
