@@ -63,6 +63,27 @@ describe('HTML evaluation report', () => {
     expect(html).toContain('F1 per label (95% bootstrap interval)')
   })
 
+  it('below the minimum sample leaves p-values out and marks no difference as significant', () => {
+    // The fixture has 4 reports in common.
+    expect(html).toContain('Only 4 reports in common (at least 30 are needed)')
+    expect(html).not.toMatch(/, p (&lt;|≈)/)
+    expect(html).not.toMatch(/class="n (up|down)"/)
+  })
+
+  it('prints p-values once the sample reaches the minimum', () => {
+    const times = <T,>(rows: T[], n: number): T[] => Array.from({ length: n }, () => rows).flat()
+    const refRows = [{ Edema: 'positive' as const }, { 'Pleural Effusion': 'positive' as const }, { Edema: 'negative' as const }]
+    const big = compareSources(
+      [matrixFromRows(labels, times([{ Edema: 'positive' as const }, {}, {}], 15)), matrixFromRows(labels, times(refRows, 15))],
+      matrixFromRows(labels, times(refRows, 15)),
+      { uncertain: 'exclude', resamples: 200, seed: 1 }
+    )
+    expect(big.nReports).toBe(45)
+    const out = renderEvaluationHtml({ ...input(), comparison: big, data: { ...input().data, nReports: 45 } })
+    expect(out).not.toContain('reports in common (at least 30 are needed)')
+    expect(out).toMatch(/, p (&lt;|≈)/)
+  })
+
   it('says so plainly when there is nothing to measure', () => {
     const empty = { ...input(), data: { ...input().data, nReports: 0 } }
     expect(renderEvaluationHtml(empty)).toContain('nothing to measure')

@@ -1,5 +1,6 @@
 // Evaluation of prediction sources against one reference: point estimates plus percentile bootstrap
 // intervals over reports, and paired intervals for the difference between sources.
+import { MIN_REPORTS_FOR_STATISTICS } from './defaults'
 import { countOutcomes, labelMetrics, summarise, type LabelMetrics, type SummaryMetrics } from './metrics'
 import {
   buildContributions,
@@ -269,14 +270,13 @@ export function evaluate(pred: StateMatrix, ref: StateMatrix, opts: EvaluateOpti
   return compareSources([pred], ref, opts).results[0]
 }
 
-export const SMALL_SAMPLE_REPORTS = 30
 export const RARE_LABEL_SUPPORT = 10
 
 /** Cautions a quality lead should read before presenting a comparison. */
 export function evaluationWarnings(c: ComparisonResult, resamples: number): string[] {
   const out: string[] = []
   if (c.nReports === 0) return ['No report is labelled by the reference and every prediction source: there is nothing to measure.']
-  if (c.nReports < SMALL_SAMPLE_REPORTS) {
+  if (c.nReports < MIN_REPORTS_FOR_STATISTICS) {
     // without resamples there are no intervals to call unreliable: the figures themselves are
     out.push(
       resamples > 0

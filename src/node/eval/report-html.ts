@@ -1,6 +1,7 @@
 // The evaluation report as ONE self-contained HTML file: inline CSS, inline SVG charts, no scripts and
 // no external resources, so it opens and prints the same on an air-gapped workstation and archives well.
 import type { EvaluationReportInput, Interval, SourceProvenance, UncertainPolicy } from '../../common/eval'
+import { MIN_REPORTS_FOR_STATISTICS } from '../../common/eval/defaults'
 import { confusionGrid, differenceChart, escapeXml as esc, intervalBarChart } from '../../common/eval/charts-svg'
 
 export type { EvaluationReportInput, SourceProvenance }
@@ -107,13 +108,21 @@ function differencesSection(input: EvaluationReportInput): string {
 (the same resampled reports for both sources); p is an approximate two-sided bootstrap p-value. An interval
 that excludes zero is shown in colour.</p>`
   ]
+  // Below the minimum sample the screen greys the figures and hides p; the report says the same.
+  const tooFew = input.comparison.nReports < MIN_REPORTS_FOR_STATISTICS
+  if (tooFew) {
+    parts.push(
+      `<p class="note">Only ${input.comparison.nReports} reports in common (at least ${MIN_REPORTS_FOR_STATISTICS} are needed): ` +
+        'p-values are left out and no difference is marked as significant.</p>'
+    )
+  }
   const labels = results[0].labels.map((l) => l.label)
   const head = differences.map((d) => `<th class="n">${esc(name(d.source))}</th>`).join('')
   const cell = (d: { value: number | null; ci: Interval | null; p: number | null }) => {
-    const cls = d.ci && d.ci.low !== null && d.ci.high !== null ? (d.ci.low > 0 ? 'up' : d.ci.high < 0 ? 'down' : '') : ''
+    const cls = !tooFew && d.ci && d.ci.low !== null && d.ci.high !== null ? (d.ci.low > 0 ? 'up' : d.ci.high < 0 ? 'down' : '') : ''
     return `<td class="n ${cls}">${signed(d.value)}${
       d.ci && d.ci.low !== null && d.ci.high !== null
-        ? `<span class="ci">${signed(d.ci.low)} to ${signed(d.ci.high)}${d.p !== null ? `, p ${d.p < 0.001 ? '&lt; 0.001' : '≈ ' + d.p.toFixed(3)}` : ''}</span>`
+        ? `<span class="ci">${signed(d.ci.low)} to ${signed(d.ci.high)}${d.p !== null && !tooFew ? `, p ${d.p < 0.001 ? '&lt; 0.001' : '≈ ' + d.p.toFixed(3)}` : ''}</span>`
         : ''
     }</td>`
   }
