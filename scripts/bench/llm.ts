@@ -17,6 +17,7 @@ import { askedLabels, DEFAULT_TEMPLATE, renderPrompt } from '../../src/node/engi
 import { answerSchema, DEFAULT_LIMITS } from '../../src/node/engines/llm/schema'
 import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
 import type { EngineReport } from '../../src/node/engines/types'
+import { benchReports, median } from './synthetic-reports'
 
 const { values } = parseArgs({
   options: {
@@ -45,25 +46,9 @@ if (!values.model) {
 }
 
 // Synthetic reports of varied length and content.
-const parts = [
-  'The heart size is normal.',
-  'Mild cardiomegaly.',
-  'No pleural effusion or pneumothorax.',
-  'Small left pleural effusion.',
-  'Bibasilar atelectasis.',
-  'Right lower lobe opacity may represent pneumonia.',
-  'Lungs are clear.',
-  'Endotracheal tube in good position.',
-  'No acute osseous abnormality.',
-  'Mild pulmonary vascular congestion.'
-]
-const reports: EngineReport[] = Array.from({ length: num(values.reports) }, (_, i) => {
-  const findings = [parts[i % parts.length], parts[(i * 3 + 1) % parts.length], parts[(i * 7 + 2) % parts.length]].join(' ')
-  return { id: i + 1, text: `FINDINGS: ${findings}\nIMPRESSION: ${parts[(i * 5 + 3) % parts.length]}`, sections: [] }
-})
+const reports: EngineReport[] = benchReports(num(values.reports))
 const labelSet = { ...CHEXPERT14, version: 1 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** One pass over the reports: completion tokens, wall seconds and CPU seconds (all processes doing the work). */
 interface PassResult {

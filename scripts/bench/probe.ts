@@ -15,6 +15,7 @@ import { registerJobKinds } from '../../src/node/services/job-kinds'
 import { openWorkspace } from '../../src/node/store/db'
 import { prepareWorkspace } from '../../src/node/store/prepare'
 import { insertReport } from '../../src/node/store/repos/reports'
+import { BENCH_SENTENCES } from './synthetic-reports'
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +30,6 @@ const { values } = parseArgs({
 const N = Number(values.reports)
 const P = Number(values.probe)
 
-const parts = [
-  'The heart size is normal.',
-  'Mild cardiomegaly.',
-  'No pleural effusion or pneumothorax.',
-  'Small left pleural effusion.',
-  'Bibasilar atelectasis.',
-  'Right lower lobe opacity may represent pneumonia.',
-  'Lungs are clear.',
-  'Endotracheal tube in good position.',
-  'No acute osseous abnormality.',
-  'Mild pulmonary vascular congestion.'
-]
 
 const dir = mkdtempSync(join(tmpdir(), 'radlabel-bench-probe-'))
 try {
@@ -49,7 +38,7 @@ try {
   prepareWorkspace(ws)
   for (let i = 0; i < N; i++) {
     const sentences = 2 + (i % 5) * 2 // 2 to 10 sentences: report length varies over the scope
-    const text = `FINDINGS: ${Array.from({ length: sentences }, (_, k) => parts[(i * 7 + k * 3) % parts.length]).join(' ')}\nIMPRESSION: ${parts[(i * 5 + 3) % parts.length]}`
+    const text = `FINDINGS: ${Array.from({ length: sentences }, (_, k) => BENCH_SENTENCES[(i * 7 + k * 3) % BENCH_SENTENCES.length]).join(' ')}\nIMPRESSION: ${BENCH_SENTENCES[(i * 5 + 3) % BENCH_SENTENCES.length]}`
     insertReport(ws.db, { reportKey: `B${i}`, externalId: null, batchId: null, text, contentHash: `h${i}`, sections: [] })
   }
   const model = join(dir, 'bench.gguf')

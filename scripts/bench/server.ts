@@ -19,6 +19,7 @@ import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
 import { serverEngine, type ServerSession } from '../../src/node/engines/server/engine'
 import { ensureLlamaServer, startLlamaServer, type RunningLlamaServer } from '../../src/node/engines/server/testing/llamaServer'
 import type { EngineReport } from '../../src/node/engines/types'
+import { benchReports, median } from './synthetic-reports'
 
 const { values } = parseArgs({
   options: {
@@ -42,24 +43,8 @@ const info = writeTinyModel(modelPath, { dim: num(values.dim), layers: num(value
 console.log(`model: generated ${info.dim}-dim, ${info.layers} layers, ${(info.parameters / 1e6).toFixed(1)}M parameters; ${values.reports} reports; ${RUNS} runs; ${THREADS} threads`)
 
 // The same synthetic reports as scripts/bench/llm.ts.
-const parts = [
-  'The heart size is normal.',
-  'Mild cardiomegaly.',
-  'No pleural effusion or pneumothorax.',
-  'Small left pleural effusion.',
-  'Bibasilar atelectasis.',
-  'Right lower lobe opacity may represent pneumonia.',
-  'Lungs are clear.',
-  'Endotracheal tube in good position.',
-  'No acute osseous abnormality.',
-  'Mild pulmonary vascular congestion.'
-]
-const reports: EngineReport[] = Array.from({ length: num(values.reports) }, (_, i) => {
-  const findings = [parts[i % parts.length], parts[(i * 3 + 1) % parts.length], parts[(i * 7 + 2) % parts.length]].join(' ')
-  return { id: i + 1, text: `FINDINGS: ${findings}\nIMPRESSION: ${parts[(i * 5 + 3) % parts.length]}`, sections: [] }
-})
+const reports: EngineReport[] = benchReports(num(values.reports))
 const labelSet = { ...CHEXPERT14, version: 1 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 interface PassResult {
   wall: number
