@@ -2,56 +2,37 @@
 // (built by `npm run build:llama-server`, serving the generated tiny model with 2 slots): the endpoint
 // and its model are listed from the server, the scope is the first 3 reports, a probe estimates the
 // time, and the run labels exactly those 3. Skips only where no C++ compiler exists, saying so.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
-import { join, resolve } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemo } from '../../src/node/demo/seed'
 import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
+import { ensureLlamaServer, startLlamaServer, type RunningLlamaServer } from '../../src/node/engines/server/testing/llamaServer'
 import { addEndpoint } from '../../src/node/store/repos/endpoints'
 import { tempDir } from '../support/workspace'
 import { appPerTest } from './support/app'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const hasCompiler = spawnSync('c++', ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('cmake', ['--version'], { stdio: 'ignore' }).status === 0
 if (!hasCompiler) console.warn('[detect-server] skipping: no C++ compiler (c++) or cmake to build llama-server on this machine.')
 const SHOTS = process.env.RADLABEL_SCREENSHOTS ?? '/tmp'
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => res(port))
-    })
-    srv.on('error', rej)
-  })
-}
 
 describe.skipIf(!hasCompiler)('Detect: a run on an inference server', () => {
   const openApp = appPerTest()
-  let server: ChildProcess | undefined
+  let server: RunningLlamaServer | undefined
   let base = ''
   const t = tempDir()
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-llama-server.mjs')], { encoding: 'utf8', timeout: 40 * 60_000 })
-    expect(build.status, build.stderr).toBe(0)
-    const binary = build.stdout.trim().split('\n').at(-1)!
+    // the cached binary (built once per machine), serving the generated tiny model with 2 slots, 1 thread
     const model = join(t.dir, 'tiny.gguf')
     writeTinyModel(model, { seed: 5 })
-    const port = await freePort()
-    server = spawn(binary, ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-t', '1', '-np', '2', '-c', '8192'], { stdio: 'ignore' })
-    base = `http://127.0.0.1:${port}`
-    for (let i = 0; i < 200; i++) {
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    throw new Error('llama-server did not become healthy in 20 s')
+    server = await startLlamaServer({ binary: ensureLlamaServer(), model, slots: 2, threads: 1 })
+    base = `http://127.0.0.1:${server.port}`
   }, 45 * 60_000)
 
-  afterAll(() => {
-    server?.kill('SIGKILL')
+  afterAll(async () => {
+    await server?.kill()
     t.cleanup()
   })
 

@@ -3,17 +3,16 @@
 // with 2 slots), writes the OpenAI batch output format, and `radlabel batch import` stores the answers
 // as a run. Malformed, failed and duplicate result lines are reported with line numbers, and a
 // re-import changes nothing. The replay test skips only where no C++ compiler exists, saying so.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTinyModel } from '../../src/node/engines/llm/testing/tinyModel'
+import { ensureLlamaServer, startLlamaServer, type RunningLlamaServer } from '../../src/node/engines/server/testing/llamaServer'
 import { openWorkspace } from '../../src/node/store/db'
 import { runCli } from '../support/cli'
 import { tempDir } from '../support/workspace'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const REPORTS = [
   'FINDINGS: The heart is enlarged. Small left pleural effusion.',
   'FINDINGS: Lungs are clear. No pneumothorax.',
@@ -156,42 +155,22 @@ describe('batch import', () => {
   }, 90_000)
 })
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => res(port))
-    })
-    srv.on('error', rej)
-  })
-}
 
 describe.skipIf(!hasCompiler)('batch files replayed through a real llama-server', () => {
-  let server: ChildProcess | undefined
+  let server: RunningLlamaServer | undefined
   let base = ''
   const t = tempDir()
 
   beforeAll(async () => {
-    // builds once per machine (cached outside the repository); prints the binary's path last
-    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-llama-server.mjs')], { encoding: 'utf8', timeout: 40 * 60_000 })
-    expect(build.status, build.stderr).toBe(0)
-    const binary = build.stdout.trim().split('\n').at(-1)!
+    // the cached binary (built once per machine), serving the generated tiny model with 2 slots, 1 thread
     const model = join(t.dir, 'tiny.gguf')
     writeTinyModel(model, { seed: 5 })
-    const port = await freePort()
-    server = spawn(binary, ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-t', '1', '-np', '2', '-c', '8192'], { stdio: 'ignore' })
-    base = `http://127.0.0.1:${port}`
-    for (let i = 0; i < 200; i++) {
-      const ok = await fetch(`${base}/health`).then((r) => r.ok).catch(() => false)
-      if (ok) return
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    throw new Error('llama-server did not become healthy in 20 s')
+    server = await startLlamaServer({ binary: ensureLlamaServer(), model, slots: 2, threads: 1 })
+    base = `http://127.0.0.1:${server.port}`
   }, 45 * 60_000)
 
-  afterAll(() => {
-    server?.kill('SIGKILL')
+  afterAll(async () => {
+    await server?.kill()
     t.cleanup()
   })
 
